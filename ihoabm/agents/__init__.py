@@ -1,0 +1,1 @@
+"""Mesa agents: patients (views) and providers."""

@@ -1,0 +1,131 @@
+"""`AcuteTrust`: A&E, general and acute beds, elective capacity, costs, and how it behaves at the margin.
+
+The trust's behaviour is the model's main incentive channel. Each month it compares the marginal margin of
+a marginal emergency admission (what its contracts pay for one more short stay minus its variable cost)
+and its bed pressure, and moves its readiness to admit marginal A&E patients and its discharge urgency
+toward what those signals favour. It never reads the name of the payment regime.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ihoabm.population import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
+
+
+class AcuteTrust(mesa.Agent):
+    """The local acute trust. Bed occupants are small arrays indexed by bed."""
+
+    def __init__(self, model: IHOModel) -> None:
+        super().__init__(model)
+        a = model.scenario.acute
+        self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000))
+        self.occupant = np.full(self.beds, -1, dtype=np.int64)
+        self.admit_day = np.zeros(self.beds, dtype=np.int32)
+        self.fit_day = np.zeros(self.beds, dtype=np.int32)
+        self.needs_support = np.zeros(self.beds, dtype=bool)
+        self.elective = np.zeros(self.beds, dtype=bool)
+        self.queue_rows = np.empty(0, dtype=np.int64)     # admitted, waiting in A&E for a bed
+        self.queue_los = np.empty(0, dtype=np.int32)
+        self.queue_support = np.empty(0, dtype=bool)
+        self.admission_propensity = a.base_admission_propensity
+        self.discharge_urgency = 0.0
+        self.fixed_cost_per_year = 0.0    # set at the end of burn-in so the baseline trust breaks even
+        self.variable_cost_today = 0.0
+        self.marginal_margin = 0.0
+        self.occupancy_recent = 0.85
+
+    # --- capacity ---------------------------------------------------------------------------------
+    @property
+    def occupied(self) -> int:
+        """Beds with a patient in them."""
+        return int(np.count_nonzero(self.occupant >= 0))
+
+    def free_beds(self) -> int:
+        """Empty beds now."""
+        return self.beds - self.occupied
+
+    def place(self, rows: np.ndarray, los: np.ndarray, support: np.ndarray, elective: bool, day: int) -> int:
+        """Put patients into free beds; return how many were placed (the rest are not placed)."""
+        free = np.flatnonzero(self.occupant < 0)[: rows.size]
+        k = free.size
+        self.occupant[free] = rows[:k]
+        self.admit_day[free] = day
+        self.fit_day[free] = day + los[:k]
+        self.needs_support[free] = support[:k]
+        self.elective[free] = elective
+        return k
+
+    def admit_emergency(self, rows: np.ndarray, los: np.ndarray, support: np.ndarray, day: int) -> None:
+        """Emergency overnight admissions: a bed if free, otherwise wait in A&E (never over capacity)."""
+        rows = np.concatenate([self.queue_rows, rows])
+        los = np.concatenate([self.queue_los, los])
+        support = np.concatenate([self.queue_support, support])
+        k = self.place(rows, los, support, elective=False, day=day)
+        self.queue_rows, self.queue_los, self.queue_support = rows[k:], los[k:], support[k:]
+
+    def beds_of(self, rows: np.ndarray) -> np.ndarray:
+        """Bed indices currently holding any of `rows`."""
+        return np.flatnonzero(np.isin(self.occupant, rows))
+
+    def vacate(self, beds: np.ndarray) -> np.ndarray:
+        """Empty the given beds and return who was in them."""
+        rows = self.occupant[beds].copy()
+        self.occupant[beds] = -1
+        return rows
+
+    def drop_from_queue(self, rows: np.ndarray) -> None:
+        """Remove people (deaths) from the A&E bed queue."""
+        keep = ~np.isin(self.queue_rows, rows)
+        self.queue_rows, self.queue_los = self.queue_rows[keep], self.queue_los[keep]
+        self.queue_support = self.queue_support[keep]
+
+    # --- behaviour --------------------------------------------------------------------------------
+    def los_multiplier(self) -> float:
+        """How much of the clinical length of stay the trust's discharge effort leaves."""
+        return 1.0 - self.discharge_urgency
+
+    def update_behaviour(self, marginal_income: float, bed_day_income: float) -> None:
+        """Monthly: move admission readiness and discharge urgency toward what money and beds favour.
+
+        Args:
+            marginal_income: What its contracts pay for one more short-stay emergency admission.
+            bed_day_income: What its contracts pay for one more bed day.
+        """
+        a = self.model.scenario.acute
+        p = self.model.scenario.prices
+        self.marginal_margin = marginal_income - a.variable_cost_share * p.nel_short_stay
+        if a.behaviour_fixed:
+            return
+        # Reference point: the margin at national tariff, where the base propensity was observed.
+        reference = p.nel_short_stay * (1 - a.variable_cost_share)
+        pressure = max(self.occupancy_recent - 0.85, 0.0) / 0.10
+        target = _logit(a.base_admission_propensity) \
+            + a.margin_sensitivity * (self.marginal_margin - reference) / p.nel_short_stay \
+            - a.pressure_sensitivity * pressure
+        target_p = 1.0 / (1.0 + np.exp(-target))
+        bed_day_margin = (bed_day_income - a.variable_cost_share * a.bed_day_cost) / a.bed_day_cost
+        urgency = a.discharge_urgency_max / (1.0 + np.exp(-(a.pressure_sensitivity * pressure - bed_day_margin)))
+        speed = a.behaviour_adjust_per_month
+        self.admission_propensity += speed * (target_p - self.admission_propensity)
+        self.discharge_urgency += speed * (urgency - self.discharge_urgency)
+
+    # --- money ------------------------------------------------------------------------------------
+    def cost_today(self) -> float:
+        """Fixed share, staffed beds and today's variable costs."""
+        a = self.model.scenario.acute
+        return self.fixed_cost_per_year / DAYS_PER_YEAR + self.beds * a.bed_day_cost + self.variable_cost_today
+
+    def step(self) -> None:
+        """The trust acts through the emergency, inpatient and elective pathways."""

@@ -1,0 +1,119 @@
+"""`HostProvider`: the IHO contract holder. Holds the capitated budget, pays sub-contracts, and plans
+investment in community capacity, prevention and GP proactive care from the returns it expects.
+
+The host can be wrong: its beliefs start from a prior and move only with what it observes, it discounts
+uncertain returns by its risk appetite, and it can run a deficit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ihoabm.finance.contracts import Contract
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+LEVERS = ("caseload", "ucr", "virtual_ward", "proactive", "prevention")
+
+
+class HostProvider(mesa.Agent):
+    """Plans investment each planning cycle; learns each contract year."""
+
+    def __init__(self, model: IHOModel) -> None:
+        super().__init__(model)
+        h = model.scenario.host
+        self.belief = np.full(len(LEVERS), h.prior_return)
+        self.evidence_years = np.zeros(len(LEVERS))
+        self.invest = np.zeros(len(LEVERS))       # GBP a year per lever
+        self.elective_purchase = 1.0              # share of elective capacity it pays for
+        self.reserves = 0.0
+        self.last_npv = np.zeros(len(LEVERS))
+
+    def community_investment(self) -> np.ndarray:
+        """Extra community funding per stream (caseload, UCR, virtual ward, discharge)."""
+        return np.array([self.invest[0], self.invest[1], self.invest[2], 0.0])
+
+    # --- planning ---------------------------------------------------------------------------------
+    def _lags_years(self) -> np.ndarray:
+        sc = self.model.scenario
+        hire = sc.community.hiring_lag_months / 12.0
+        return np.array([hire, hire, hire, 0.5, sc.health.prevention_lag_years])
+
+    def expected_npv(self) -> np.ndarray:
+        """Net present value per GBP a year invested in each lever over the planning horizon."""
+        h = self.model.scenario.host
+        years = np.arange(1, int(np.ceil(h.horizon_years)) + 1, dtype=float)
+        years = years[years <= h.horizon_years + 1e-9] if h.horizon_years >= 1 else np.array([h.horizon_years])
+        lag = self._lags_years()[:, None]
+        ramp = 1.0 - np.exp(-years[None, :] / np.maximum(lag, 1e-6))
+        # Untested levers are uncertain; a cautious host discounts them more.
+        uncertainty = 1.0 / (1.0 + self.evidence_years)
+        haircut = 1.0 - (1.0 - h.risk_appetite) * uncertainty
+        value = self.belief * haircut * (1.0 + h.population_health_weight) + self.premium_per_gbp()
+        discount = (1.0 + h.discount_rate) ** -years
+        return ((value[:, None] * ramp - 1.0) * discount[None, :]).sum(axis=1)
+
+    def premium_per_gbp(self) -> np.ndarray:
+        """Invest-to-save premium earned per GBP of community investment (contacts bought times premium)."""
+        premium = self.model.commissioner.contracts.get("premium")
+        rate = premium.prices.get("community_contact", 0.0) if premium else 0.0
+        per_gbp = rate / self.model.scenario.prices.community_contact
+        return np.array([per_gbp, per_gbp, per_gbp, 0.0, 0.0])
+
+    def plan(self) -> None:
+        """Planning cycle: set investment per lever and how much elective activity to buy."""
+        m = self.model
+        h = m.scenario.host
+        if not h.invest:
+            return
+        contract_value = m.commissioner.capitation_gross or 1.0
+        corridor = max(m.scenario.contract.risk_share_corridor, 0.005) * contract_value
+        standing = self.reserves + m.year_result("host", m.year)
+        # A host in deficit beyond its corridor protects its position: it buys less and invests less.
+        affordability = float(np.clip(1.0 + standing / corridor, 0.0, 1.0))
+        self.elective_purchase = float(np.clip(0.8 + 0.2 * affordability, 0.8, 1.0))
+        npv = self.expected_npv()
+        self.last_npv = npv
+        budget = h.max_invest_share * contract_value * affordability
+        positive = np.maximum(npv, 0.0)
+        target = budget * positive / positive.sum() if positive.sum() > 0 else np.zeros_like(npv)
+        # Moving money takes a planning cycle or two: partial adjustment avoids whiplash.
+        self.invest += 0.5 * (target - self.invest)
+        self.invest[self.invest < 1.0] = 0.0
+        self.apply()
+
+    def apply(self) -> None:
+        """Push the investment plan into capacities and the host's contracts."""
+        m = self.model
+        base = m.commissioner.contracts["community"].annual_value
+        m.community.set_funding(base, self.community_investment())
+        contracts = m.commissioner.contracts
+        contracts["invest_community"] = contracts.get("invest_community") or Contract(
+            "community investment", "host", "community", "community", "block")
+        contracts["invest_community"].annual_value = float(self.invest[:3].sum())
+        contracts["invest_proactive"] = contracts.get("invest_proactive") or Contract(
+            "GP proactive care", "host", "gp", "primary", "block")
+        contracts["invest_proactive"].annual_value = float(self.invest[3])
+        m.fund_proactive(float(self.invest[3]))
+        contracts["invest_prevention"] = contracts.get("invest_prevention") or Contract(
+            "prevention", "host", "prevention", "prevention", "block")
+        contracts["invest_prevention"].annual_value = float(self.invest[4])
+
+    # --- learning ---------------------------------------------------------------------------------
+    def learn(self, observed_return: np.ndarray, observable: np.ndarray) -> None:
+        """Yearly: move beliefs toward the returns observed where they could be observed."""
+        lr = self.model.scenario.host.learning_rate
+        obs = observable & np.isfinite(observed_return)
+        self.belief[obs] += lr * (observed_return[obs] - self.belief[obs])
+        self.evidence_years[obs] += 1
+
+    def close_year(self, result: float) -> None:
+        """Carry the year's result into reserves."""
+        self.reserves += result
+
+    def step(self) -> None:
+        """The host acts on its planning cycle, driven by the model."""

@@ -1,0 +1,1 @@
+"""Money: contracts, the ledger and settlement."""

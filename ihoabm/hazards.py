@@ -1,0 +1,97 @@
+"""Per-person event rates, refreshed monthly, from age, sex, deprivation, long-term conditions and frailty.
+
+Rates here are *biology and behaviour of patients*: they never read the payment regime. Care that lowers a
+hazard (caseloads, proactive care) acts as a thinning probability at the moment of the event, see
+`crisis_acceptance`, so capacity changes take effect the day they happen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ihoabm.population import DAYS_PER_YEAR, HOME, Population
+from ihoabm.sampling import RateTable
+from ihoabm.scenario.schema import Scenario
+
+
+def mortality_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual death hazard: Gompertz in age, times sex, deprivation and frailty ratios."""
+    d = sc.demography
+    n = pop.n
+    rate = d.gompertz_a * np.exp(d.gompertz_b * pop.age[:n].astype(np.float64))
+    rate *= np.where(pop.female[:n], 1.0, d.male_mortality_ratio)
+    rate *= np.asarray(d.imd_mortality_ratio)[pop.imd[:n]]
+    rate *= np.asarray(d.frailty_mortality_hr)[pop.frailty[:n]]
+    return np.minimum(rate, 1.0)
+
+
+def crisis_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual hazard of an LTC exacerbation, fall or frailty crisis (before care that lowers it)."""
+    h = sc.health
+    n = pop.n
+    rate = h.crisis_rate_base * np.power(h.crisis_ltc_rr, np.minimum(pop.ltc[:n], 6).astype(np.float64))
+    rate *= np.asarray(h.crisis_frailty_rr)[pop.frailty[:n]]
+    rate *= np.asarray(h.crisis_age_rr)[pop.band[:n]]
+    return rate
+
+
+def minor_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual hazard of an injury or acute illness that may bring someone to A&E."""
+    return np.asarray(sc.health.minor_episode_rate)[pop.band[: pop.n]]
+
+
+def gp_demand_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual GP appointment demand per person."""
+    p = sc.primary
+    n = pop.n
+    rate = np.asarray(p.gp_demand_by_band)[pop.band[:n]]
+    rate = rate * np.power(p.gp_demand_ltc_rr, np.minimum(pop.ltc[:n], 4).astype(np.float64))
+    return rate * np.asarray(p.gp_demand_imd_multiplier)[pop.imd[:n]]
+
+
+def outpatient_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual outpatient attendances per person."""
+    e = sc.elective
+    n = pop.n
+    rate = np.asarray(e.outpatient_rate_by_band)[pop.band[:n]]
+    return rate * np.power(e.outpatient_ltc_rr, np.minimum(pop.ltc[:n], 4).astype(np.float64))
+
+
+def elective_referral_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual referrals to the admitted elective waiting list, with the age profile of outpatient use."""
+    op = outpatient_rate(sc, pop)
+    alive = pop.alive
+    mean = op[alive].mean() if alive.any() else 1.0
+    return sc.elective.referral_rate_per_1000 / 1000.0 * op / mean
+
+
+def need_weight(sc: Scenario, pop: Population) -> np.ndarray:
+    """Relative need per person (mean 1 over the living): expected GP demand, the basis of capitation."""
+    rate = gp_demand_rate(sc, pop)
+    alive = pop.alive
+    return rate / rate[alive].mean()
+
+
+RATE_FUNCTIONS = {
+    "death": mortality_rate,
+    "crisis": crisis_rate,
+    "minor": minor_rate,
+    "gp": gp_demand_rate,
+    "outpatient": outpatient_rate,
+    "referral": elective_referral_rate,
+}
+
+
+def rate_tables(sc: Scenario, pop: Population) -> dict[str, RateTable]:
+    """Build this month's sampling tables; the dead have rate 0, people in hospital are thinned daily."""
+    alive = pop.alive
+    tables = {}
+    for name, fn in RATE_FUNCTIONS.items():
+        rate = fn(sc, pop) / DAYS_PER_YEAR
+        tables[name] = RateTable(np.where(alive, rate, 0.0))
+    return tables
+
+
+def at_home(pop: Population, idx: np.ndarray) -> np.ndarray:
+    """Mask of sampled rows who are at home (events like GP demand happen only there)."""
+    return pop.state[idx] == HOME

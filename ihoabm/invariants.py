@@ -1,0 +1,45 @@
+"""Checking mode: invariants that must hold after every step (people, beds, capacities, money)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.population import DEAD, DELAYED, INPATIENT, VIRTUAL_WARD
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+class InvariantError(AssertionError):
+    """An invariant of the model was broken."""
+
+
+def check_invariants(m: IHOModel) -> None:
+    """Raise `InvariantError` naming the first broken invariant."""
+    pop = m.pop
+    state = pop.state[: pop.n]
+    dead = int(np.count_nonzero(state == DEAD))
+    if pop.n != pop.initial_n + pop.births or dead != pop.deaths:
+        raise InvariantError("people not conserved: rows, births and deaths disagree")
+    occupied = m.acute.occupant[m.acute.occupant >= 0]
+    if occupied.size > m.acute.beds:
+        raise InvariantError("more occupied beds than beds")
+    if np.unique(occupied).size != occupied.size:
+        raise InvariantError("one person in two beds")
+    in_hospital = int(np.count_nonzero((state == INPATIENT) | (state == DELAYED)))
+    if in_hospital != occupied.size + m.acute.queue_rows.size:
+        raise InvariantError("inpatient states do not match beds plus the A&E bed queue")
+    if np.any(state[occupied] == DEAD):
+        raise InvariantError("a dead person is in a bed")
+    if int(np.count_nonzero(state == VIRTUAL_WARD)) != m.community.vw_rows.size:
+        raise InvariantError("virtual-ward states do not match the virtual ward")
+    c = m.community
+    if (c.capacity_by_stream < 0).any() or c.ucr_slots_today < 0 or c.discharge_slots_today < 0:
+        raise InvariantError("negative community capacity")
+    if (m.practices.capacity < 0).any():
+        raise InvariantError("negative GP capacity")
+    if np.any(pop.on_caseload[: pop.n] & (state == DEAD)):
+        raise InvariantError("a dead person on a caseload")
+    m.ledger.check_balanced()

@@ -1,0 +1,64 @@
+"""Counting what happens: daily totals and yearly counts by age band x IMD quintile x LTC group.
+
+Memory is per day and per group, never per person, so it does not grow with the population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ihoabm.population import N_GROUPS
+
+COUNTS = (
+    "deaths", "births", "gp_appointments", "gp_unmet", "gp_proactive_patients", "crises", "caseload_crises",
+    "proactive_crises", "ae_attendances", "ambulance_incidents", "hear_and_treat", "see_and_treat",
+    "ucr_referrals", "conveyances", "conveyed_elsewhere", "nel_admissions", "nel_zero_day_admissions",
+    "nel_marginal_admissions", "nel_gp_direct", "nel_overnight_discharges", "nel_overnight_los_days",
+    "elective_admissions", "day_cases", "elective_cancelled", "outpatient_attendances", "elective_referrals",
+    "community_contacts", "caseload_contacts", "ucr_contacts", "vw_contacts", "discharge_contacts",
+    "virtual_ward_admissions", "vw_step_up", "vw_step_down", "supported_discharges", "bed_days",
+    "delayed_discharge_days", "boarding_days", "beds_available", "caseload_size", "waiting_list",
+    "caseload_expected_crises", "proactive_expected_crises", "population",
+)
+GROUPED = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet")
+# Stocks are snapshots (last day of the year wins), not flows summed over days.
+STOCKS = ("caseload_size", "waiting_list", "population")
+
+
+class Tally:
+    """Daily counters for every count, and yearly by-group counters for the grouped ones."""
+
+    def __init__(self, days: int, years: int) -> None:
+        self.index = {name: i for i, name in enumerate(COUNTS)}
+        self.daily = np.zeros((days, len(COUNTS)), dtype=np.float64)
+        self.grouped = np.zeros((years, len(GROUPED), N_GROUPS), dtype=np.int64)
+        self.gindex = {name: i for i, name in enumerate(GROUPED)}
+        self.day = 0
+        self.year = 0
+
+    def add(self, name: str, amount: float) -> None:
+        """Add to today's count."""
+        self.daily[self.day, self.index[name]] += amount
+
+    def set(self, name: str, value: float) -> None:
+        """Record today's level of a stock."""
+        self.daily[self.day, self.index[name]] = value
+
+    def add_group(self, name: str, groups: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add events (their people's group indices) to today's count and this year's group counts."""
+        total = groups.size if weights is None else float(weights.sum())
+        self.daily[self.day, self.index[name]] += total
+        if name in self.gindex and groups.size:
+            self.grouped[self.year, self.gindex[name]] += np.bincount(groups, weights, minlength=N_GROUPS)\
+                .astype(np.int64)
+
+    def today(self, name: str) -> float:
+        """Today's value so far."""
+        return float(self.daily[self.day, self.index[name]])
+
+    def year_total(self, name: str, year: int) -> float:
+        """Sum of a flow (or the year-end level of a stock) over a simulation year."""
+        rows = self.daily[year * 365:(year + 1) * 365, self.index[name]]
+        if name in STOCKS:
+            return float(rows[-1]) if rows.size else 0.0
+        return float(rows.sum())

@@ -1,0 +1,85 @@
+"""The provider network: organisations as nodes; referral flows, money and trust on the edges."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+PATIENT_FLOWS = {
+    ("gp", "acute"): ("nel_gp_direct", "gp_unmet"),
+    ("ambulance", "acute"): ("conveyances",),
+    ("acute", "community"): ("supported_discharges", "vw_step_down"),
+    ("gp", "community"): ("caseload_size",),
+    ("ambulance", "community"): ("ucr_referrals",),
+}
+
+
+def build_network(m: IHOModel) -> nx.DiGraph:
+    """Create the network: ICB, host (if any), acute, community, ambulance, GP practices, prevention."""
+    g = nx.DiGraph()
+    orgs = ["icb", "acute", "community", "ambulance", "gp", "prevention"] + (["host"] if m.host else [])
+    for org in orgs:
+        g.add_node(org, kind=org, balance=0.0)
+    payer = "host" if m.host else "icb"
+    if m.host:
+        g.add_edge("icb", "host", patients=0.0, money=0.0, trust=m.scenario.network.trust_initial)
+    for org in ("acute", "community", "ambulance", "gp", "prevention"):
+        g.add_edge(payer, org, patients=0.0, money=0.0, trust=m.scenario.network.trust_initial)
+    for a, b in PATIENT_FLOWS:
+        g.add_edge(a, b, patients=0.0, money=0.0, trust=m.scenario.network.trust_initial)
+    # Layout for the app: a seeded spring layout, so the same seed draws the same picture.
+    m.layout = nx.spring_layout(g, seed=m.streams.derived_seed("layout"))
+    return g
+
+
+def trust(m: IHOModel, a: str, b: str) -> float:
+    """Trust between two partners (either direction of their edge)."""
+    g = m.network
+    if g.has_edge(a, b):
+        return float(g.edges[a, b]["trust"])
+    if g.has_edge(b, a):
+        return float(g.edges[b, a]["trust"])
+    return m.scenario.network.trust_initial
+
+
+def update(m: IHOModel, year: int) -> None:
+    """Year end: record flows and money on edges, and move trust.
+
+    Trust rises when a partner shares gains and the other delivers what was funded; it falls when one
+    shunts cost onto another (delays pushed onto the acute trust, or a deficit pushed onto partners).
+    """
+    g = m.network
+    net = m.scenario.network
+    for (a, b), names in PATIENT_FLOWS.items():
+        g.edges[a, b]["patients"] = sum(m.tally.year_total(n, year) for n in names)
+    flows = m.ledger.year_flows(year)
+    for (payer, payee, _), pence in flows.items():
+        if g.has_edge(payer, payee):
+            g.edges[payer, payee]["money"] = 0.0
+    shared: dict[str, float] = {}
+    for (payer, payee, cat), pence in flows.items():
+        if g.has_edge(payer, payee):
+            g.edges[payer, payee]["money"] += pence / 100
+        if cat in ("shared_savings", "alliance_share"):
+            shared[payee] = shared.get(payee, 0.0) + pence / 100
+        if cat == "alliance_share" and payee == "host":
+            shared[payer] = shared.get(payer, 0.0) - pence / 100
+    for node in g.nodes:
+        g.nodes[node]["balance"] = m.ledger.balance(node) / 100 if node in m.ledger_accounts() else 0.0
+
+    bed_days = max(m.tally.year_total("bed_days", year), 1.0)
+    delayed_share = m.tally.year_total("delayed_discharge_days", year) / bed_days
+    delivered = m.community.capacity_by_stream.sum() >= 0.95 * m.community.funding / m.community.unit_cost
+    invested = m.host is not None and m.host.invest[:3].sum() > 0
+    gains = invested or shared.get("community", 0.0) > 0 or shared.get("acute", 0.0) > 0
+    for a, b in (("acute", "community"), ("gp", "community")):
+        t = g.edges[a, b]["trust"]
+        if gains and delivered:
+            t += net.trust_gain * (1 - t)
+        if delayed_share > 0.05 or any(v < 0 for v in shared.values()):
+            t -= net.trust_loss * t
+        g.edges[a, b]["trust"] = min(max(t, 0.0), 1.0)

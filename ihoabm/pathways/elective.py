@@ -1,0 +1,76 @@
+"""Elective care: referrals join a waiting list; admissions as capacity, purchased volume and beds allow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.population import DEAD, HOME, INPATIENT
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+class WaitingList:
+    """First-come first-served list of people waiting for elective admission."""
+
+    def __init__(self) -> None:
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def join(self, rows: np.ndarray) -> None:
+        """Add referrals to the back of the list."""
+        self.rows = np.concatenate([self.rows, rows])
+
+    def remove_dead(self, pop_state: np.ndarray) -> None:
+        """Drop those who have died."""
+        self.rows = self.rows[pop_state[self.rows] != DEAD]
+
+    def __len__(self) -> int:
+        return int(self.rows.size)
+
+
+def elective(m: IHOModel) -> None:
+    """Today's referrals, outpatient attendances and elective admissions."""
+    pop = m.pop
+    e = m.scenario.elective
+    refs, _ = m.tables["referral"].draw(m.streams["referral"], 0)
+    refs = np.unique(refs)
+    refs = refs[(pop.state[refs] != DEAD) & (pop.waiting_since[refs] < 0)]
+    pop.waiting_since[refs] = m.day
+    m.waiting_list.join(refs)
+    m.tally.add("elective_referrals", refs.size)
+    m.tracker.record(refs, "referred for planned treatment")
+
+    op, _ = m.tables["outpatient"].draw(m.streams["outpatient"], 0)
+    op = op[pop.state[op] != DEAD]
+    m.tally.add("outpatient_attendances", op.size)
+    m.activity["outpatient"] += op.size
+
+    rng = m.streams["elective"]
+    per_day = e.capacity_per_1000 * m.population_size() / 1000 / 365 * m.elective_purchase_share()
+    n = int(per_day) + int(rng.random() < per_day - int(per_day))
+    wl = m.waiting_list
+    candidates = wl.rows[:n]
+    ready = candidates[pop.state[candidates] == HOME]
+    day_case = rng.random(ready.size) < e.day_case_share
+    ordinary = ready[~day_case]
+    reserve = int(np.ceil(e.emergency_bed_reserve * m.acute.beds))
+    beds = max(m.acute.free_beds() - reserve, 0)
+    admitted_ordinary = ordinary[:beds]
+    m.tally.add("elective_cancelled", ordinary.size - admitted_ordinary.size)
+    treated = np.concatenate([ready[day_case], admitted_ordinary])
+    # Those not treated (cancelled, or in hospital for something else) keep their place.
+    wl.rows = np.concatenate([candidates[~np.isin(candidates, treated)], wl.rows[n:]])
+    pop.waiting_since[treated] = -1
+    m.tally.add("day_cases", int(np.count_nonzero(day_case)))
+    m.tally.add("elective_admissions", treated.size)
+    m.activity["day_case"] += int(np.count_nonzero(day_case))
+    m.activity["elective"] += admitted_ordinary.size
+    m.tracker.record(treated, "planned treatment")
+    if admitted_ordinary.size:
+        los = np.maximum(1, rng.poisson(e.ordinary_los_mean, admitted_ordinary.size)).astype(np.int32)
+        pop.state[admitted_ordinary] = INPATIENT
+        placed = m.acute.place(admitted_ordinary, los, np.zeros(admitted_ordinary.size, bool), True, m.day)
+        if placed != admitted_ordinary.size:
+            raise RuntimeError("elective admissions exceeded free beds")

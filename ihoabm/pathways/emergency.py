@@ -1,0 +1,106 @@
+"""Crises, 999 triage and A&E: where an urgent need becomes a call, a conveyance, an admission or not."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.agents.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
+from ihoabm.hazards import at_home
+from ihoabm.pathways.episodes import ACUITY, COLUMNS, DEST, MARGIN, ROUTE, THIN, Episodes
+from ihoabm.pathways.inpatient import admit_emergency
+from ihoabm.population import VIRTUAL_WARD
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+def crises(m: IHOModel) -> tuple[Episodes, Episodes]:
+    """Today's crises and minor episodes, split into 999 calls and A&E walk-ins.
+
+    Caseloads and proactive care lower the crisis hazard: a drawn crisis is thinned by the person's current
+    relative risk, so capacity changes act the day they happen.
+    """
+    pop = m.pop
+    h = m.scenario.health
+    idx, u = m.tables["crisis"].draw(m.streams["crisis"], COLUMNS)
+    home = at_home(pop, idx)
+    idx, u = idx[home], u[home]
+    caseload, proactive = pop.on_caseload[idx], pop.proactive[idx]
+    keep = u[:, THIN] < np.where(caseload, h.caseload_crisis_rr, 1.0) * np.where(proactive, h.proactive_crisis_rr,
+                                                                                  1.0)
+    m.tally.add("caseload_crises", int(np.count_nonzero(keep & caseload)))
+    m.tally.add("proactive_crises", int(np.count_nonzero(keep & proactive)))
+    crisis = Episodes(idx[keep], u[keep])
+    m.tally.add("crises", len(crisis))
+    m.tracker.record(crisis.rows, "crisis")
+    call_share = np.asarray(m.scenario.ambulance.crisis_call_share)[pop.frailty[crisis.rows]]
+    crisis_calls = crisis.u[:, ROUTE] < call_share
+
+    midx, mu = m.tables["minor"].draw(m.streams["minor"], COLUMNS)
+    minor = Episodes(midx, mu).take(at_home(pop, midx))
+    minor_calls = minor.u[:, ROUTE] < m.scenario.ambulance.minor_call_share
+    calls = Episodes.join(crisis.take(crisis_calls), minor.take(minor_calls))
+    walk_ins = Episodes.join(crisis.take(~crisis_calls), minor.take(~minor_calls))
+    return calls, walk_ins
+
+
+def ucr_eligible(m: IHOModel, rows: np.ndarray) -> np.ndarray:
+    """People a community team could look after at home: older, frail or with a long-term condition."""
+    pop = m.pop
+    return (pop.ltc[rows] >= 1) | (pop.frailty[rows] >= 1) | (pop.age[rows] >= 65)
+
+
+def ambulance(m: IHOModel, calls: Episodes) -> Episodes:
+    """Triage 999 incidents; return those conveyed to the emergency department."""
+    if len(calls) == 0:
+        return Episodes.empty()
+    c = m.community
+    outcome, used = m.ambulance.triage(calls.u[:, ACUITY], calls.u[:, DEST], ucr_eligible(m, calls.rows),
+                                       c.ucr_slots_today)
+    c.ucr_slots_today -= used
+    t = m.tally
+    t.add("ambulance_incidents", len(calls))
+    t.add("hear_and_treat", int(np.count_nonzero(outcome == HEAR_AND_TREAT)))
+    t.add("see_and_treat", int(np.count_nonzero(outcome == SEE_AND_TREAT)))
+    t.add("ucr_referrals", used)
+    t.add("ucr_contacts", used * m.scenario.community.ucr_contacts_per_episode)
+    t.add("conveyed_elsewhere", int(np.count_nonzero(outcome == CONVEY_ELSEWHERE)))
+    conveyed = calls.take(outcome == CONVEY_ED)
+    t.add_group("conveyances", m.pop.group[conveyed.rows])
+    m.tracker.record(calls.rows[outcome == UCR_REFERRAL], "999: urgent community response")
+    m.tracker.record(calls.rows[outcome == SEE_AND_TREAT], "999: seen and treated at home")
+    m.tracker.record(calls.rows[outcome == HEAR_AND_TREAT], "999: advice by phone")
+    m.tracker.record(conveyed.rows, "999: conveyed to A&E")
+    return conveyed
+
+
+def emergency_department(m: IHOModel, walk_ins: Episodes, conveyed: Episodes) -> None:
+    """A&E: attend, then admit or not. Clinical need decides; at the margin, the trust and free capacity do."""
+    a = m.scenario.acute
+    arrivals = Episodes.join(walk_ins, conveyed)
+    if len(arrivals) == 0:
+        return
+    by_ambulance = np.zeros(len(arrivals), dtype=bool)
+    by_ambulance[len(walk_ins):] = True
+    m.tally.add_group("ae_attendances", m.pop.group[arrivals.rows])
+    m.tracker.record(arrivals.rows, "A&E attendance")
+    threshold = np.where(by_ambulance, a.admit_acuity_conveyed, a.admit_acuity_walk_in)
+    acuity = arrivals.u[:, ACUITY]
+    clinical = acuity >= threshold
+    marginal = ~clinical & (acuity >= threshold - a.marginal_band)
+    admit_marginal = marginal & (arrivals.u[:, MARGIN] < m.acute.admission_propensity)
+    # A marginal patient the trust does not admit can go home on a virtual ward if there is a place.
+    declined = np.flatnonzero(marginal & ~admit_marginal & ucr_eligible(m, arrivals.rows))
+    step_up = declined[: m.community.vw_free()]
+    if step_up.size:
+        rows = arrivals.rows[step_up]
+        m.community.admit_virtual_ward(rows, m.day)
+        m.pop.state[rows] = VIRTUAL_WARD
+        m.tally.add("virtual_ward_admissions", rows.size)
+        m.tally.add("vw_step_up", rows.size)
+        m.tracker.record(rows, "virtual ward (instead of admission)")
+    m.tally.add("nel_marginal_admissions", int(np.count_nonzero(admit_marginal)))
+    admit_emergency(m, arrivals.take(clinical), marginal=False)
+    admit_emergency(m, arrivals.take(admit_marginal), marginal=True)

@@ -1,0 +1,43 @@
+"""Long-term condition onset and frailty progression (monthly). Prevention slows onset, with a lag."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.population import ltc_mean
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+def prevention_multiplier(m: IHOModel) -> float:
+    """Share of LTC onset hazard left after the prevention effect built up so far."""
+    h = m.scenario.health
+    stock = m.prevention_stock
+    return 1.0 - h.prevention_max_reduction * stock / (stock + h.prevention_half_effect_per_head)
+
+
+def progress(m: IHOModel) -> None:
+    """One month of LTC onset and frailty progression for the living."""
+    h = m.scenario.health
+    pop = m.pop
+    rows = np.flatnonzero(pop.alive)
+    age = pop.age[rows].astype(np.float64)
+    # Onset follows the slope of prevalence with age, so the cross-section stays calibrated.
+    slope = np.maximum(ltc_mean(m.scenario, age + 1.0) - ltc_mean(m.scenario, age), 0.0)
+    hazard = slope * np.asarray(h.ltc_imd_multiplier)[pop.imd[rows]] * prevention_multiplier(m) / 12.0
+    onset = m.streams["ltc_onset"].random(rows.size) < hazard
+    gain = onset & (pop.ltc[rows] < h.ltc_max)
+    pop.ltc[rows[gain]] += 1
+    older = pop.age[rows] >= 65
+    pop.frailty_score[rows] += (h.frailty_ltc_weight * gain + h.frailty_age_slope / 12.0 * older)\
+        .astype(np.float32)
+    m.tracker.record(rows[gain], "new long-term condition")
+
+
+def update_prevention(m: IHOModel, spend_per_head: float) -> None:
+    """Monthly: the prevention effect moves toward what current spending sustains, over years."""
+    lag_months = m.scenario.health.prevention_lag_years * 12.0
+    m.prevention_stock += (spend_per_head - m.prevention_stock) / lag_months

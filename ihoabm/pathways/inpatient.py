@@ -1,0 +1,118 @@
+"""Inpatients: emergency admission, length of stay, discharge when fit, delays when step-down is full."""
+
+from __future__ import annotations
+
+from math import gamma
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.pathways.episodes import LOS, SUPPORT, ZERO, Episodes
+from ihoabm.population import DELAYED, HOME, INPATIENT, VIRTUAL_WARD
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+
+def length_of_stay(m: IHOModel, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Overnight stay in whole days (at least 1): Weibull by age band and frailty, by inverse transform."""
+    a = m.scenario.acute
+    pop = m.pop
+    mean = np.asarray(a.los_mean_by_band)[pop.band[rows]] * np.asarray(a.los_frailty_multiplier)[pop.frailty[rows]]
+    mean = mean * m.acute.los_multiplier()
+    # Stays are at least one night, so the Weibull part carries the mean above one day.
+    scale = np.maximum(mean - 1.0, 0.05) / gamma(1.0 + 1.0 / a.los_shape)
+    extra = scale * np.power(-np.log1p(-np.minimum(u, 1 - 1e-12)), 1.0 / a.los_shape)
+    return (1 + np.floor(extra + 0.5)).astype(np.int32)
+
+
+def admit_emergency(m: IHOModel, ep: Episodes, marginal: bool) -> None:
+    """Admit people as emergencies: zero-day stays go home today, the rest need a bed."""
+    pop = m.pop
+    a = m.scenario.acute
+    if len(ep) == 0:
+        return
+    _, first = np.unique(ep.rows, return_index=True)
+    ep = ep.take(np.sort(first))
+    ep = ep.take((pop.state[ep.rows] == HOME) | (pop.state[ep.rows] == VIRTUAL_WARD))
+    if len(ep) == 0:
+        return
+    on_vw = pop.state[ep.rows] == VIRTUAL_WARD
+    if on_vw.any():
+        m.community.remove(ep.rows[on_vw])
+    zero = ep.u[:, ZERO] < (a.zero_day_share_marginal if marginal else a.zero_day_share_clinical)
+    groups = pop.group[ep.rows]
+    m.tally.add_group("nel_admissions", groups)
+    m.tally.add("nel_zero_day_admissions", int(np.count_nonzero(zero)))
+    m.activity["nel_short"] += int(np.count_nonzero(zero))
+    m.activity["nel_long"] += int(np.count_nonzero(~zero))
+    m.tracker.record(ep.rows[zero], "emergency admission (same-day discharge)")
+    pop.state[ep.rows[zero]] = HOME
+    stay = ep.take(~zero)
+    if len(stay) == 0:
+        return
+    los = length_of_stay(m, stay.rows, stay.u[:, LOS])
+    support = stay.u[:, SUPPORT] < np.asarray(a.step_down_need_by_frailty)[pop.frailty[stay.rows]]
+    pop.state[stay.rows] = INPATIENT
+    m.acute.admit_emergency(stay.rows, los, support, m.day)
+    m.tracker.record(stay.rows, "emergency admission")
+
+
+def discharges(m: IHOModel) -> None:
+    """Discharge the medically fit; those needing support wait for it (delayed) unless a place is free."""
+    acute, pop, day = m.acute, m.pop, m.day
+    fit = np.flatnonzero((acute.occupant >= 0) & (acute.fit_day <= day))
+    if fit.size:
+        simple = fit[~acute.needs_support[fit]]
+        supported = fit[acute.needs_support[fit]]
+        supported = supported[np.argsort(acute.fit_day[supported], kind="stable")]   # longest waiting first
+        slots = min(m.community.discharge_slots_today, supported.size)
+        m.community.discharge_slots_today -= slots
+        with_support = supported[:slots]
+        waiting = supported[slots:]
+        # Step-down to a virtual ward: the community team accepts more readily when it trusts the trust.
+        trust = m.network_trust("acute", "community")
+        accept = m.streams["step_down"].random(waiting.size) < trust
+        step_down = waiting[accept][: m.community.vw_free()]
+        delayed = np.setdiff1d(waiting, step_down)
+        m.tally.add("supported_discharges", slots)
+        m.tally.add("discharge_contacts", slots * m.scenario.community.discharge_contacts_per_case)
+        _leave(m, np.concatenate([simple, with_support]), HOME, "discharged home")
+        if step_down.size:
+            rows = _leave(m, step_down, VIRTUAL_WARD, "discharged to virtual ward")
+            m.community.admit_virtual_ward(rows, day)
+            m.tally.add("virtual_ward_admissions", rows.size)
+            m.tally.add("vw_step_down", rows.size)
+        newly = delayed[pop.state[acute.occupant[delayed]] != DELAYED]
+        pop.state[acute.occupant[delayed]] = DELAYED
+        m.tracker.record(acute.occupant[newly], "medically fit, waiting for care to go home")
+    acute.admit_emergency(np.empty(0, np.int64), np.empty(0, np.int32), np.empty(0, bool), day)
+    released = m.community.release_virtual_ward(day)
+    released = released[pop.state[released] == VIRTUAL_WARD]
+    pop.state[released] = HOME
+    m.tracker.record(released, "virtual ward stay ended")
+
+
+def _leave(m: IHOModel, beds: np.ndarray, state: int, event: str) -> np.ndarray:
+    acute = m.acute
+    emergency = beds[~acute.elective[beds]]
+    m.tally.add("nel_overnight_discharges", emergency.size)
+    m.tally.add("nel_overnight_los_days", float((m.day - acute.admit_day[emergency]).sum()))
+    rows = acute.vacate(beds)
+    m.pop.state[rows] = state
+    m.tracker.record(rows, event)
+    return rows
+
+
+def census(m: IHOModel) -> None:
+    """Midnight bed census: bed days, delayed days, A&E waits for a bed, and bed pressure."""
+    acute = m.acute
+    occupied_beds = np.flatnonzero(acute.occupant >= 0)
+    rows = acute.occupant[occupied_beds]
+    m.tally.add_group("bed_days", m.pop.group[rows])
+    m.tally.add("delayed_discharge_days", int(np.count_nonzero(m.pop.state[rows] == DELAYED)))
+    m.tally.add("boarding_days", acute.queue_rows.size)
+    m.tally.add("beds_available", acute.beds)
+    m.tally.add("vw_contacts", m.community.vw_rows.size)
+    occupancy = occupied_beds.size / acute.beds
+    acute.occupancy_recent += (occupancy - acute.occupancy_recent) / 30.0
