@@ -125,20 +125,23 @@ def build(raw: dict[str, Any], origin: str) -> Scenario:
         raise ScenarioError(_describe(exc, origin)) from None
 
 
-def load_scenario(ref: str | Path = "baseline", overrides: dict[str, Any] | None = None) -> Scenario:
+def load_scenario(ref: str | Path = "baseline", overrides: dict[str, Any] | None = None,
+                  origin: str = "overrides") -> Scenario:
     """Load a built-in scenario by name or a TOML file by path, with optional overrides.
 
     Args:
         ref: A built-in name (`baseline`, `iho_invest_to_save`, ...) or a path to a `.toml` file.
         overrides: Parameter overrides, as `section.key` or unambiguous flat key names.
+        origin: How to name the overrides in error messages (for example "command line").
 
     Raises:
         ScenarioError: With one line naming the file, the key path and what is allowed.
     """
     raw, path = resolve_raw(ref)
+    scenario = build(raw, str(path))
     if overrides:
-        raw = apply_overrides(raw, overrides, str(path))
-    return build(raw, str(path))
+        scenario = build(apply_overrides(raw, overrides, origin), origin)
+    return scenario
 
 
 def to_toml(scenario: Scenario) -> str:

@@ -1,0 +1,219 @@
+"""The `ihoabm` command line: run, validate, compare and inspect scenarios.
+
+Bad input (an unknown scenario, a wrong key, a value out of range) is reported in one line naming the file,
+the key and what is allowed, with exit code 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ihoabm.scenario import ScenarioError, builtin_names, load_scenario, to_toml
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Agent-based simulation of a local health economy under PbR and capitated IHO contracts.")
+scenario_app = typer.Typer(no_args_is_help=True, help="Inspect scenarios.")
+app.add_typer(scenario_app, name="scenario")
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageError(Exception):
+    """Bad command-line input that is not a scenario problem (an output path that is a file, say)."""
+
+
+def friendly(func: F) -> F:
+    """Turn known input errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ScenarioError, UsageError) as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def progress_bar() -> Progress:
+    """A progress bar with an ETA, quiet when output is not a terminal."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=err, disable=not sys.stderr.isatty(), transient=True)
+
+
+def overrides_from(patients: int | None, years: int | None, seed: int | None) -> dict[str, Any]:
+    """Command-line options as scenario overrides."""
+    out: dict[str, Any] = {}
+    if patients is not None:
+        out["run.patients"] = patients
+    if years is not None:
+        out["run.years"] = years
+    if seed is not None:
+        out["run.seed"] = seed
+    return out
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse an output path that exists and is not a folder."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder; give a folder path")
+
+
+def rates_table(title: str, summary: Any) -> Table:
+    """A rich table of per-1,000 rates by year."""
+    table = Table(title=title)
+    table.add_column("measure")
+    for year in summary["year"]:
+        table.add_column(f"year {int(year)}", justify="right")
+    for col in summary.columns:
+        if col == "year":
+            continue
+        fmt = "{:.3f}" if col in ("occupancy",) else "{:,.1f}"
+        table.add_row(col, *(fmt.format(v) for v in summary[col]))
+    return table
+
+
+Patients = Annotated[int | None, typer.Option("--patients", "-n", help="Residents (1,000 to 3,000,000).")]
+Years = Annotated[int | None, typer.Option("--years", "-y", help="Reported years (after burn-in).")]
+Seed = Annotated[int | None, typer.Option("--seed", "-s", help="Random seed.")]
+
+
+@app.command()
+@friendly
+def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")] = "baseline",
+        patients: Patients = None, years: Years = None, seed: Seed = None,
+        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out/run")) -> None:
+    """Run one scenario and write annual.csv, by_group.csv, daily.csv, ledger.csv, scenario.toml and plots."""
+    from ihoabm import results
+    from ihoabm.runner import run as run_scenario
+    from ihoabm.runner import write_outputs
+
+    check_out_dir(out)
+    sc = load_scenario(scenario, overrides_from(patients, years, seed), origin="command line")
+    with progress_bar() as bar:
+        task = bar.add_task(f"{sc.meta.name}: simulating days", total=1)
+        result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
+    files = write_outputs(result, out)
+    console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents (seed {sc.run.seed})",
+                              results.summary(result.annual)))
+    console.print(f"wrote {len(files)} files to {out}/")
+
+
+@app.command()
+@friendly
+def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int, typer.Option(
+        "--years", "-y", help="Reported years to average.")] = 2) -> None:
+    """Run the baseline and compare it with published England figures (pass or fail per row)."""
+    from ihoabm import calibration
+    from ihoabm.runner import run as run_scenario
+
+    sc = load_scenario("baseline", overrides_from(patients, years, seed), origin="command line")
+    with progress_bar() as bar:
+        task = bar.add_task("baseline: simulating days", total=1)
+        result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
+    comp = calibration.compare(result.annual)
+    table = Table(title=f"baseline vs England ({sc.run.patients:,} residents, {sc.run.years} years)")
+    for col in ("metric", "target", "allowed range", "model", "result"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for _, r in comp.iterrows():
+        table.add_row(r["metric"], f"{r['target']:,.2f}", f"{r['low']:,.2f} - {r['high']:,.2f}",
+                      f"{r['model']:,.2f}", "[green]pass[/]" if r["pass"] else "[red]FAIL[/]")
+    console.print(table)
+    failed = int((~comp["pass"]).sum())
+    console.print(f"{len(comp) - failed} of {len(comp)} targets within tolerance")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")] = "baseline",
+            b: Annotated[str, typer.Argument(help="Scenario B.")] = "iho_invest_to_save",
+            replications: Annotated[int, typer.Option("--replications", "-r", min=2, max=1000)] = 6,
+            years: Annotated[int, typer.Option("--years", "-y", min=1, max=50)] = 5,
+            patients: Annotated[int, typer.Option("--patients", "-n")] = 50_000,
+            seed: Annotated[int, typer.Option("--seed", "-s", min=0)] = 1,
+            workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 2,
+            out: Annotated[Path, typer.Option("--out", "-o")] = Path("out/compare")) -> None:
+    """Paired comparison of A and B with common random numbers; writes comparison.csv and plots."""
+    from ihoabm import plotting
+    from ihoabm.compare import paired_differences, replicate
+    from ihoabm.runner import _atomic_write
+
+    check_out_dir(out)
+    overrides = {"run.patients": patients, "run.years": years}
+    names = [load_scenario(ref, overrides, origin="command line").meta.name for ref in (a, b)]
+    seeds = [seed + k for k in range(replications)]
+    with progress_bar() as bar:
+        task = bar.add_task(f"{names[0]} vs {names[1]}: runs", total=2 * replications)
+        runs = replicate([a, b], seeds, overrides, workers, lambda d, t: bar.update(task, completed=d))
+    runs["scenario"] = runs["scenario"].where(runs["scenario"] != names[0], "A").where(
+        runs["scenario"] != names[1], "B") if names[0] == names[1] else runs["scenario"]
+    label_a, label_b = ("A", "B") if names[0] == names[1] else tuple(names)
+    comp = paired_differences(runs, label_a, label_b)
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out / "comparison.csv", lambda p: comp.to_csv(p, index=False))
+    _atomic_write(out / "runs.csv", lambda p: runs.to_csv(p, index=False))
+    _atomic_write(out / "comparison.png", lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110))
+    plotting.close_all()
+    console.print(comparison_table(comp, label_a, label_b, replications))
+    console.print(f"wrote comparison.csv, runs.csv and comparison.png to {out}/")
+
+
+KEY_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "bed_days", "community_contacts",
+               "spend_total", "acute_surplus", "host_surplus")
+
+
+def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
+    """Readable table of the paired differences for the key metrics."""
+    table = Table(title=f"{b} minus {a}: mean paired difference [95% interval], {replications} replications")
+    table.add_column("metric")
+    years = sorted(comp["year"].unique())
+    for year in years:
+        table.add_column(f"year {year}", justify="right")
+    for metric in KEY_METRICS:
+        d = comp[comp["metric"] == metric].set_index("year")
+        if d.empty:
+            continue
+        cells = []
+        for year in years:
+            r = d.loc[year]
+            excl = r["diff_lo"] > 0 or r["diff_hi"] < 0
+            cell = f"{r['diff']:+,.0f} [{r['diff_lo']:+,.0f}, {r['diff_hi']:+,.0f}]"
+            cells.append(f"[bold]{cell}[/]" if excl else cell)
+        table.add_row(metric, *cells)
+    return table
+
+
+@scenario_app.command("show")
+@friendly
+def scenario_show(ref: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")]) -> None:
+    """Print the fully resolved scenario as TOML."""
+    typer.echo(to_toml(load_scenario(ref)))
+
+
+@scenario_app.command("list")
+def scenario_list() -> None:
+    """List the built-in scenarios and the question each answers."""
+    table = Table(title="built-in scenarios")
+    table.add_column("name")
+    table.add_column("question")
+    for name in builtin_names():
+        table.add_row(name, load_scenario(name).meta.question)
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point."""
+    app()
