@@ -217,3 +217,7 @@ def scenario_list() -> None:
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point."""
     app()
+
+
+# --- commands that live with their feature -----------------------------------------------------------------
+# Each feature module exposes a plain function with typer annotations; registration stays in this block.

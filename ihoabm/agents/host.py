@@ -73,9 +73,10 @@ class HostProvider(mesa.Agent):
         contract_value = m.commissioner.capitation_gross or 1.0
         corridor = max(m.scenario.contract.risk_share_corridor, 0.005) * contract_value
         standing = self.reserves + m.year_result("host", m.year)
-        # A host in deficit beyond its corridor protects its position: it buys less and invests less.
-        affordability = float(np.clip(1.0 + standing / corridor, 0.0, 1.0))
-        self.elective_purchase = float(np.clip(0.8 + 0.2 * affordability, 0.8, 1.0))
+        # A host in deficit beyond its risk-share corridor protects its position: it buys less elective
+        # activity and invests less, the more so the deeper the deficit.
+        affordability = float(np.clip(1.0 + (standing + corridor) / (2.0 * corridor), 0.0, 1.0))
+        self.elective_purchase = 0.8 + 0.2 * affordability
         npv = self.expected_npv()
         self.last_npv = npv
         budget = h.max_invest_share * contract_value * affordability
