@@ -1,6 +1,6 @@
 """Per-person event rates, refreshed monthly, from age, sex, deprivation, long-term conditions and frailty.
 
-Rates here are *biology and behaviour of patients*: they never read the payment regime. Care that lowers a
+Rates here are *biology and behaviour of patients*: they never read how anyone is paid. Care that lowers a
 hazard (caseloads, proactive care) acts as a thinning probability at the moment of the event, see
 `crisis_acceptance`, so capacity changes take effect the day they happen.
 """

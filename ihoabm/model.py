@@ -38,7 +38,7 @@ from ihoabm.invariants import check_invariants
 from ihoabm.metrics import Tally
 from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
 from ihoabm.pathways.episodes import Episodes
-from ihoabm.population import DAYS_PER_YEAR, synthesize
+from ihoabm.population import DAYS_PER_YEAR, N_GROUPS, synthesize
 from ihoabm.reporters import MODEL_REPORTERS
 from ihoabm.rng import Streams
 from ihoabm.scenario.loader import apply_overrides, build, load_scenario
@@ -81,6 +81,7 @@ class IHOModel(mesa.Model):
         self.waiting_list = elective.WaitingList()
         self.day = 0
         self.need = need_weight(sc, self.pop)
+        self.year_end_groups: dict[int, np.ndarray] = {}
 
         n_practices = self.pop.practice_imd.size
         self.practices = PracticeArrays(n_practices)
@@ -216,6 +217,9 @@ class IHOModel(mesa.Model):
     def _close_year(self, year: int) -> None:
         """Year end: settle contracts, learn, update trust, set next year's contracts."""
         self.post_invoices()
+        self.pop.refresh_derived(self.day)
+        alive = self.pop.alive
+        self.year_end_groups[year] = np.bincount(self.pop.group[: self.pop.n][alive], minlength=N_GROUPS)
         self.commissioner.settle_year(year)
         if year == self.scenario.run.burn_in_years - 1:
             # The trust's fixed costs are what its burn-in income left after beds and variable costs,
@@ -347,11 +351,8 @@ class IHOModel(mesa.Model):
         return float(np.clip(1.0 - (rate / ref - 1.0) / 0.10, 0.0, 1.0))
 
     def group_population(self, year: int) -> np.ndarray:
-        """Living residents per reporting group now (year-end population when called at year end)."""
-        from ihoabm.population import N_GROUPS
-
-        alive = self.pop.alive
-        return np.bincount(self.pop.group[: self.pop.n][alive], minlength=N_GROUPS)
+        """Living residents per reporting group at the end of `year` (LTC count at year end)."""
+        return self.year_end_groups[year]
 
     @staticmethod
     def ledger_accounts() -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 The trust's behaviour is the model's main incentive channel. Each month it compares the marginal margin of
 a marginal emergency admission (what its contracts pay for one more short stay minus its variable cost)
 and its bed pressure, and moves its readiness to admit marginal A&E patients and its discharge urgency
-toward what those signals favour. It never reads the name of the payment regime.
+toward what those signals favour. It never reads which contract form is in force, only its prices.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Patient pathways: vectorised processes that move people between care states.
 
 Pathway code reads patients' attributes and providers' capacities and behaviour; it never reads the payment
-regime (a test greps for it).
+contract form (a test checks this).
 """

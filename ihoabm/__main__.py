@@ -1,0 +1,5 @@
+"""`python -m ihoabm` runs the command line."""
+
+from ihoabm.cli import app
+
+app()

@@ -1,0 +1,58 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ihoabm.finance.contracts import Contract
+from ihoabm.finance.ledger import ACCOUNTS, Ledger
+
+
+def test_transfers_balance_to_the_penny():
+    ledger = Ledger()
+    ledger.transfer(0, 0, "icb", "acute", 100.01, "acute")
+    ledger.transfer(1, 0, "acute", "suppliers", -20.0, "costs")   # negative reverses direction
+    ledger.check_balanced()
+    assert ledger.balance("acute") == 10001 + 2000
+    assert ledger.balance("suppliers") == -2000
+    debits, credits = ledger.totals()
+    assert debits == credits
+
+
+def test_unknown_account_is_refused():
+    with pytest.raises(ValueError, match="unknown account"):
+        Ledger().transfer(0, 0, "icb", "bank", 1.0, "x")
+
+
+@given(st.lists(st.tuples(st.sampled_from(ACCOUNTS), st.sampled_from(ACCOUNTS),
+                          st.floats(-1e7, 1e7, allow_nan=False)), max_size=60))
+@settings(max_examples=60, deadline=None)
+def test_any_sequence_of_transfers_nets_to_zero(transfers):
+    ledger = Ledger()
+    for payer, payee, amount in transfers:
+        ledger.transfer(0, 0, payer, payee, amount, "x")
+    ledger.check_balanced()
+    assert sum(ledger.balance(a) for a in ACCOUNTS) == 0
+
+
+def test_contract_forms():
+    act = {"nel_short": 2, "ae": 10}
+    prices = {"nel_short": 800.0, "ae": 280.0}
+    activity = Contract("a", "icb", "acute", "acute", "activity", prices=prices)
+    assert activity.accrue(act, payee_cost=5000.0) == 2 * 800 + 10 * 280
+    block = Contract("b", "icb", "community", "community", "block", annual_value=365_000.0)
+    assert block.accrue(act, 0.0) == pytest.approx(1000.0)
+    blended = Contract("c", "icb", "acute", "acute", "blended", 365_000.0, prices=prices, variable_share=0.2)
+    assert blended.accrue(act, 0.0) == pytest.approx(1000.0 + 0.2 * 4400)
+    cost_plus = Contract("d", "host", "acute", "acute", "cost_plus", margin=0.02)
+    assert cost_plus.accrue(act, 1000.0) == pytest.approx(1020.0)
+    # What one more short stay earns: the incentive the trust responds to.
+    assert activity.marginal_price("nel_short", 360.0) == 800.0
+    assert blended.marginal_price("nel_short", 360.0) == pytest.approx(160.0)
+    assert cost_plus.marginal_price("nel_short", 360.0) == pytest.approx(367.2)
+    assert block.marginal_price("nel_short", 360.0) == 0.0
+
+
+def test_shared_savings_pays_a_share_of_the_fall_in_activity_value():
+    k = Contract("s", "host", "acute", "acute", "shared_savings", 0.0, prices={"nel_long": 5000.0},
+                 savings_share=0.5, savings_baseline=100_000.0)
+    k.accrue({"nel_long": 10}, 0.0)
+    assert k.year_end_savings() == pytest.approx(0.5 * 50_000)

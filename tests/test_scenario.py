@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from ihoabm.scenario import SCHEMA_VERSION, ScenarioError, builtin_names, load_scenario, to_toml
+
+
+def test_baseline_is_embedded_and_valid():
+    sc = load_scenario("baseline")
+    assert sc.meta.name == "baseline"
+    assert sc.meta.schema_version == SCHEMA_VERSION
+    assert sc.contract.regime == "pbr"
+    assert sc.run.patients == 100_000
+
+
+def test_every_builtin_scenario_loads_and_names_itself():
+    names = builtin_names()
+    for required in ("baseline", "blended", "iho_lead_provider", "iho_alliance", "iho_invest_to_save",
+                     "iho_underfunded", "iho_no_need_weighting", "pbr_low_community", "pbr_high_community"):
+        assert required in names
+    for name in names:
+        sc = load_scenario(name)
+        assert sc.meta.name == name
+        assert sc.meta.question, f"{name} must say which question it answers"
+        assert sc.meta.source, f"{name} must name its seed document"
+
+
+def test_extends_inherits_and_overrides(tmp_path: Path):
+    f = tmp_path / "child.toml"
+    f.write_text('[meta]\nextends = "iho_lead_provider"\nname = "child"\nschema_version = 1\n'
+                 '[contract]\ncapitation_level = 0.9\n')
+    sc = load_scenario(f)
+    assert sc.contract.regime == "iho"            # from the parent
+    assert sc.contract.capitation_level == 0.9    # own value
+    assert sc.acute.beds_per_1000 == load_scenario("baseline").acute.beds_per_1000
+
+
+def test_scenario_is_immutable():
+    sc = load_scenario("baseline")
+    with pytest.raises(ValidationError):
+        sc.acute.beds_per_1000 = 3.0
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ('[acute]\nbeds_per_1000 = -1.0\n', "acute.beds_per_1000"),
+    ('[acute]\nbedz = 1.0\n', "acute.bedz"),
+    ('[contract]\nregime = "nhs"\n', "contract.regime"),
+    ('[run]\npatients = "many"\n', "run.patients"),
+    ('[run]\npatients = 10\n', "run.patients"),
+    ('[community]\nstream_shares = [0.5, 0.5, 0.5, 0.5]\n', "community"),
+])
+def test_bad_values_give_one_line_naming_the_key(tmp_path: Path, body: str, needle: str):
+    f = tmp_path / "bad.toml"
+    f.write_text('[meta]\nextends = "baseline"\nname = "bad"\nschema_version = 1\n' + body)
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(f)
+    msg = str(exc.value)
+    assert "\n" not in msg
+    assert needle in msg
+    assert str(f) in msg
+
+
+def test_unknown_key_lists_allowed_keys(tmp_path: Path):
+    f = tmp_path / "bad.toml"
+    f.write_text('[meta]\nextends = "baseline"\nname = "bad"\nschema_version = 1\n[host]\nhorizon = 3\n')
+    with pytest.raises(ScenarioError, match="allowed keys here: invest, planning_interval_months"):
+        load_scenario(f)
+
+
+def test_wrong_schema_version_and_cycles_are_refused(tmp_path: Path):
+    f = tmp_path / "v2.toml"
+    f.write_text('[meta]\nextends = "baseline"\nname = "v2"\nschema_version = 2\n')
+    with pytest.raises(ScenarioError, match="meta.schema_version"):
+        load_scenario(f)
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('[meta]\nextends = "b.toml"\nname = "a"\nschema_version = 1\n')
+    b.write_text('[meta]\nextends = "a.toml"\nname = "b"\nschema_version = 1\n')
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(a)
+
+
+def test_unknown_name_and_invalid_toml(tmp_path: Path):
+    with pytest.raises(ScenarioError, match="built-in names are"):
+        load_scenario("no_such_scenario")
+    f = tmp_path / "broken.toml"
+    f.write_text("[meta\nname=")
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        load_scenario(f)
+
+
+def test_overrides_flat_and_dotted_and_roundtrip(tmp_path: Path):
+    sc = load_scenario("baseline", {"patients": 5000, "contract.capitation_level": 0.9})
+    assert sc.run.patients == 5000 and sc.contract.capitation_level == 0.9
+    with pytest.raises(ScenarioError, match="overrides: run.patients"):
+        load_scenario("baseline", {"patients": 0})
+    f = tmp_path / "resolved.toml"
+    f.write_text(to_toml(sc))
+    assert load_scenario(f) == sc
