@@ -41,7 +41,9 @@ class AmbulanceService(mesa.Agent):
         out[u_dest < a.conveyed_elsewhere_share] = CONVEY_ELSEWHERE
         out[acuity < a.see_and_treat_below] = SEE_AND_TREAT
         out[acuity < a.hear_and_treat_below] = HEAR_AND_TREAT
-        band = (acuity >= a.see_and_treat_below) & (acuity < a.see_and_treat_below + a.ucr_band_width)
+        # UCR can safely take moderate-acuity patients just below the level that needs a hospital bed.
+        admit = self.model.scenario.acute.admit_acuity_conveyed
+        band = (acuity >= max(admit - a.ucr_band_width, a.see_and_treat_below)) & (acuity < admit)
         candidates = np.flatnonzero(band & ucr_eligible)[:ucr_slots]
         out[candidates] = UCR_REFERRAL
         # With too few crews, the least urgent face-to-face jobs get a clinical call back instead.

@@ -90,10 +90,14 @@ def emergency_department(m: IHOModel, walk_ins: Episodes, conveyed: Episodes) ->
     acuity = arrivals.u[:, ACUITY]
     clinical = acuity >= threshold
     marginal = ~clinical & (acuity >= threshold - a.marginal_band)
-    admit_marginal = marginal & (arrivals.u[:, MARGIN] < m.acute.admission_propensity)
-    # A marginal patient the trust does not admit can go home on a virtual ward if there is a place.
-    declined = np.flatnonzero(marginal & ~admit_marginal & ucr_eligible(m, arrivals.rows))
-    step_up = declined[: m.community.vw_free()]
+    # At the margin a free virtual-ward place is a safe alternative: fewer marginal patients need a bed.
+    eligible = marginal & ucr_eligible(m, arrivals.rows)
+    places = np.zeros(len(arrivals), dtype=bool)
+    places[np.flatnonzero(eligible)[: m.community.vw_free()]] = True
+    propensity = m.acute.admission_propensity * np.where(places, 1.0 - a.vw_substitution, 1.0)
+    admit_marginal = marginal & (arrivals.u[:, MARGIN] < propensity)
+    # A marginal patient the trust does not admit goes home on the virtual ward if there is a place.
+    step_up = np.flatnonzero(places & ~admit_marginal)
     if step_up.size:
         rows = arrivals.rows[step_up]
         m.community.admit_virtual_ward(rows, m.day)

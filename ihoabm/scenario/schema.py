@@ -134,6 +134,7 @@ class Acute(Section):
     admit_acuity_walk_in: Share
     marginal_band: Share
     base_admission_propensity: Share
+    vw_substitution: Share
     zero_day_share_clinical: Share
     zero_day_share_marginal: Share
     los_mean_by_band: FiveBands

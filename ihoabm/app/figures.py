@@ -1,0 +1,223 @@
+"""Matplotlib figures for the app: activity, money, the provider network, journeys, and A versus B.
+
+Each function reads a model and returns a new `Figure` (never pyplot, so figures drawn for different browser
+sessions on different threads share no state); `to_png` turns one into bytes and frees it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+
+from ihoabm.app import series
+from ihoabm.plotting import SETTING_COLOURS
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+DPI = 80
+INK = "#2c3e50"
+A_COLOUR, B_COLOUR, DIFF_COLOUR = "#7f8c8d", "#2980b9", "#c0392b"
+ACTIVITY = (("nel_admissions", "Emergency admissions a week"), ("conveyances", "Ambulance conveyances a week"),
+            ("ae_attendances", "A&E attendances a week"))
+# Journey events by kind, matched on the start of the event text; colours follow the setting palette.
+EVENT_KINDS = (
+    ("GP care", ("GP appointment", "in GP proactive care"), SETTING_COLOURS["primary"], "."),
+    ("community", ("on district nursing caseload", "999: urgent community response", "virtual ward"),
+     SETTING_COLOURS["community"], "s"),
+    ("999 and A&E", ("crisis", "999", "A&E attendance", "no GP appointment"), SETTING_COLOURS["ambulance"], "^"),
+    ("hospital bed", ("emergency admission", "medically fit", "discharged", "planned treatment"),
+     SETTING_COLOURS["acute"], "o"),
+    ("waiting list", ("referred for planned treatment",), "#95a5a6", "|"),
+    ("new condition", ("new long-term condition",), SETTING_COLOURS["prevention"], "d"),
+    ("died", ("died",), "black", "x"),
+)
+
+
+def to_png(fig: Figure, dpi: int = DPI) -> bytes:
+    """PNG bytes of a figure."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
+    burn = series.burn_in(model)
+    right = max(series.now(model), 8 / 52)
+    if burn > 0:
+        ax.axvspan(0, burn, color="#ecf0f1", zorder=0, label="burn-in (PbR for all)")
+    ax.set_xlim(0, right)
+    ax.set_title(title, fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3, lw=0.5)
+
+
+def activity_figure(model: IHOModel) -> Figure:
+    """Emergency admissions, conveyances and A&E attendances a week, and bed occupancy."""
+    fig = Figure(figsize=(7.0, 4.6), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    for ax, (name, title) in zip(axes, ACTIVITY, strict=False):
+        _timeline(ax, model, title)
+        ax.plot(*series.weekly_sum(model, name), color=INK, lw=1)
+    ax = axes[3]
+    _timeline(ax, model, "Bed occupancy, 7-day mean (%)")
+    t, occ = series.weekly_mean(model, "bed_occupancy")
+    ax.plot(t, occ * 100, color=SETTING_COLOURS["acute"], lw=1)
+    ax.axhline(85, color="grey", ls=":", lw=0.8)
+    for ax in axes[2:]:
+        ax.set_xlabel("simulation year", fontsize=8)
+    return fig
+
+
+def money_figure(model: IHOModel) -> Figure:
+    """Cumulative spending by setting, and each provider's surplus (+) or deficit (-)."""
+    fig = Figure(figsize=(7.0, 3.2), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2)
+    _timeline(ax, model, "Spending by setting, cumulative", "GBP million")
+    for setting, name in series.SPEND.items():
+        ax.plot(*series.level(model, name, 1e6), color=SETTING_COLOURS[setting], lw=1.2, label=setting)
+    ax.legend(fontsize=7, loc="upper left")
+    _timeline(ax2, model, "Surplus (+) or deficit (-), cumulative", "GBP million")
+    colours = {"acute trust": SETTING_COLOURS["acute"], "community": SETTING_COLOURS["community"],
+               "host": SETTING_COLOURS["prevention"]}
+    for label, name in series.BALANCES.items():
+        if name == "host_balance" and model.host is None:
+            continue
+        ax2.plot(*series.level(model, name, 1e6), color=colours[label], lw=1.2, label=label)
+    ax2.axhline(0, color="grey", lw=0.8)
+    ax2.legend(fontsize=7, loc="upper left")
+    for a in (ax, ax2):
+        a.set_xlabel("simulation year", fontsize=8)
+    return fig
+
+
+def network_figure(model: IHOModel, edge_weight: str = "patients") -> Figure:
+    """The provider network: nodes coloured by balance, edges sized by `edge_weight` and shaded by trust.
+
+    Args:
+        model: The model.
+        edge_weight: "patients" (referral flow last year) or "money" (payments last year).
+    """
+    g, pos = model.network, model.layout
+    fig = Figure(figsize=(5.6, 4.6), layout="constrained")
+    ax = fig.subplots()
+    accounts = set(model.ledger_accounts())
+    balance = {n: model.ledger.balance(n) / 1e8 if n in accounts else 0.0 for n in g.nodes}  # GBP million
+    scale = max(max(abs(v) for v in balance.values()), 0.1)
+    norm = Normalize(-scale, scale)
+    node_cmap = colormaps["RdYlGn"]
+    nodes = list(g.nodes)
+    nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_size=1500, edgecolors=INK, linewidths=0.8,
+                           node_color=[node_cmap(norm(balance[n])) for n in nodes])
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=7,
+                            labels={n: f"{n}\n{balance[n]:+,.1f}m" for n in nodes})
+    edges = list(g.edges)
+    weights = np.array([float(g.edges[e][edge_weight]) for e in edges])
+    top = weights.max() if weights.size and weights.max() > 0 else 1.0
+    trust_cmap = colormaps["Blues"]
+    nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, width=list(0.8 + 7.0 * weights / top),
+                           edge_color=[trust_cmap(0.25 + 0.75 * float(g.edges[e]["trust"])) for e in edges],
+                           arrows=True, arrowsize=12, node_size=1500, connectionstyle="arc3,rad=0.08")
+    ax.set_title(f"Node colour: surplus or deficit (GBP million). Edge width: {edge_weight} last year; "
+                 "shade: trust", fontsize=8)
+    ax.set_axis_off()
+    ax.margins(0.12)
+    return fig
+
+
+def event_kind(event: str) -> int:
+    """Index into `EVENT_KINDS` of a journey event (GP care when nothing matches)."""
+    for i, (_, starts, _, _) in enumerate(EVENT_KINDS):
+        if event.startswith(starts):
+            return i
+    return 0
+
+
+def journeys_figure(model: IHOModel) -> Figure:
+    """Each tracked patient's events over time, one row per person, coloured by where they happened."""
+    patients = list(model.tracker.patients.values())
+    fig = Figure(figsize=(7.0, 0.5 + 0.22 * max(len(patients), 4)), layout="constrained")
+    ax = fig.subplots()
+    _timeline(ax, model, "Tracked patients' journeys")
+    points: list[list[tuple[float, int]]] = [[] for _ in EVENT_KINDS]
+    for y, p in enumerate(patients):
+        for day, event in p.journey:
+            points[event_kind(event)].append((day / 365, y))
+    for (label, _, colour, marker), pts in zip(EVENT_KINDS, points, strict=True):
+        if pts:
+            xy = np.array(pts)
+            ax.scatter(xy[:, 0], xy[:, 1], s=14, c=colour, marker=marker, label=label, linewidths=0.8)
+    ax.set_yticks(range(len(patients)))
+    ax.set_yticklabels([patient_label(p) for p in patients], fontsize=6)
+    ax.set_ylim(len(patients) - 0.5, -0.5)
+    ax.set_xlabel("simulation year", fontsize=8)
+    if any(points):
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return fig
+
+
+def patient_label(p: object) -> str:
+    """Short description of a tracked patient: sex, age, IMD quintile, conditions, frailty."""
+    frail = ("fit", "mild frailty", "moderate frailty", "severe frailty")[p.frailty]  # type: ignore[attr-defined]
+    return (f"#{p.row} {p.sex} {p.age}, IMD {p.imd_quintile}, "  # type: ignore[attr-defined]
+            f"{p.ltc_count} LTC, {frail}")  # type: ignore[attr-defined]
+
+
+COMPARED = (
+    ("nel_admissions", "Emergency admissions a week", "count"),
+    ("conveyances", "Conveyances a week", "count"),
+    ("ae_attendances", "A&E attendances a week", "count"),
+    ("bed_occupancy", "Bed occupancy (%)", "mean"),
+    ("spend_total", "Spending, cumulative (GBP m)", "spend"),
+    ("acute_balance", "Acute trust surplus (GBP m)", "money"),
+)
+
+
+def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """One `COMPARED` series of a model."""
+    if kind == "count":
+        return series.weekly_sum(model, name)
+    if kind == "mean":
+        t, v = series.weekly_mean(model, name)
+        return t, v * 100
+    if kind == "spend":
+        return series.total_spend(model)
+    return series.level(model, name, 1e6)
+
+
+def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> Figure:
+    """Each metric for A and B (top) and B minus A (below) as the two runs step together."""
+    cols = 3
+    rows = int(np.ceil(len(COMPARED) / cols))
+    fig = Figure(figsize=(11.0, 3.4 * rows), layout="constrained")
+    grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows)
+    for k, (name, title, kind) in enumerate(COMPARED):
+        r, c = divmod(k, cols)
+        top = fig.add_subplot(grid[2 * r, c])
+        bottom = fig.add_subplot(grid[2 * r + 1, c], sharex=top)
+        ta, va = compared_series(a, name, kind)
+        tb, vb = compared_series(b, name, kind)
+        _timeline(top, a, title)
+        top.plot(ta, va, color=A_COLOUR, lw=1, label=label_a)
+        top.plot(tb, vb, color=B_COLOUR, lw=1, label=label_b)
+        top.tick_params(labelbottom=False)
+        _timeline(bottom, a, "")
+        n = min(va.size, vb.size)
+        diff = vb[:n] - va[:n]
+        bottom.axhline(0, color="grey", lw=0.8)
+        bottom.fill_between(ta[:n], diff, 0, color=DIFF_COLOUR, alpha=0.25, lw=0)
+        bottom.plot(ta[:n], diff, color=DIFF_COLOUR, lw=0.8)
+        bottom.set_ylabel("B - A", fontsize=8)
+        if r == rows - 1:
+            bottom.set_xlabel("simulation year", fontsize=8)
+        if k == 0:
+            top.legend(fontsize=7, loc="upper left")
+    return fig

@@ -1,0 +1,84 @@
+"""Time series for the app's plots, read from a model's DataCollector.
+
+Daily counts are noisy at a few thousand residents, so counts are shown as 7-day sums and levels as 7-day
+means. Times are in simulation years from the start of the run (burn-in included): the value collected
+after day `d` belongs to time `(d + 1) / 365`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ihoabm.population import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from ihoabm.model import IHOModel
+
+WINDOW = 7
+SPEND = {"acute": "spend_acute", "community": "spend_community", "primary": "spend_primary",
+         "ambulance": "spend_ambulance"}
+BALANCES = {"acute trust": "acute_balance", "community": "community_balance", "host": "host_balance"}
+
+
+def collected(model: IHOModel, name: str) -> np.ndarray:
+    """Every value of a model reporter so far; index `i` was collected when `model.day == i`."""
+    return np.asarray(model.datacollector.model_vars[name], dtype=float)
+
+
+def weekly_sum(model: IHOModel, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """7-day sums of a daily count, one per day from the end of the first week.
+
+    Returns:
+        Times (years) and sums; both empty before a week has been simulated.
+    """
+    daily = collected(model, name)[1:]
+    if daily.size < WINDOW:
+        return np.empty(0), np.empty(0)
+    sums = np.convolve(daily, np.ones(WINDOW), mode="valid")
+    return np.arange(WINDOW, daily.size + 1) / DAYS_PER_YEAR, sums
+
+
+def weekly_mean(model: IHOModel, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """7-day means of a daily level (bed occupancy, say), one per day from the end of the first week."""
+    t, sums = weekly_sum(model, name)
+    return t, sums / WINDOW
+
+
+def level(model: IHOModel, name: str, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A cumulative or level series as collected, divided by `scale`, from time 0."""
+    values = collected(model, name)
+    return np.arange(values.size) / DAYS_PER_YEAR, values / scale
+
+
+def total_spend(model: IHOModel) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative payments to all providers, GBP million."""
+    t, total = level(model, SPEND["acute"], 1e6)
+    for name in list(SPEND.values())[1:]:
+        total = total + level(model, name, 1e6)[1]
+    return t, total
+
+
+def now(model: IHOModel) -> float:
+    """The model's current time in years."""
+    return model.day / DAYS_PER_YEAR
+
+
+def burn_in(model: IHOModel) -> float:
+    """Length of the burn-in, years."""
+    return float(model.scenario.run.burn_in_years)
+
+
+def phase(model: IHOModel) -> str:
+    """Where the run is: burn-in under status-quo PbR, the scenario's contract, or finished."""
+    if not model.running:
+        return "finished"
+    if model.day < model.scenario.run.burn_in_years * DAYS_PER_YEAR:
+        return "burn-in (status-quo PbR contracts)"
+    return f"{model.scenario.contract.regime} contract in force"
+
+
+def when(day: int) -> str:
+    """A day as 'year Y, week W' (1-based, burn-in is year 1)."""
+    return f"year {day // DAYS_PER_YEAR + 1}, week {day % DAYS_PER_YEAR // 7 + 1}"
