@@ -129,8 +129,13 @@ key = comp[comp["metric"].isin(KEY)].copy()
 key["difference (95% interval)"] = key.apply(label, axis=1)
 key.pivot(index="metric", columns="year", values="difference (95% interval)").reindex(KEY)
 
+# %% [markdown]
+# The same differences as a percentage of the baseline. Surpluses are left out: a percentage of a surplus
+# close to zero means little.
+
 # %%
-pct = key.pivot(index="metric", columns="year", values="pct_diff").reindex(KEY).round(1)
+SHARES = [m for m in KEY if not m.endswith("_surplus")]
+pct = key.pivot(index="metric", columns="year", values="pct_diff").reindex(SHARES).round(1)
 pct.columns = [f"year {y} (%)" for y in pct.columns]
 pct
 

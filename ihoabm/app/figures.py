@@ -62,7 +62,7 @@ def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
 
 def activity_figure(model: IHOModel) -> Figure:
     """Emergency admissions, conveyances and A&E attendances a week, and bed occupancy."""
-    fig = Figure(figsize=(7.0, 4.6), layout="constrained")
+    fig = Figure(figsize=(7.0, 4.6))
     axes = fig.subplots(2, 2, sharex=True).ravel()
     for ax, (name, title) in zip(axes, ACTIVITY, strict=False):
         _timeline(ax, model, title)
@@ -79,7 +79,7 @@ def activity_figure(model: IHOModel) -> Figure:
 
 def money_figure(model: IHOModel) -> Figure:
     """Cumulative spending by setting, and each provider's surplus (+) or deficit (-)."""
-    fig = Figure(figsize=(7.0, 3.2), layout="constrained")
+    fig = Figure(figsize=(7.0, 3.2))
     ax, ax2 = fig.subplots(1, 2)
     _timeline(ax, model, "Spending by setting, cumulative", "GBP million")
     for setting, name in series.SPEND.items():
@@ -107,7 +107,7 @@ def network_figure(model: IHOModel, edge_weight: str = "patients") -> Figure:
         edge_weight: "patients" (referral flow last year) or "money" (payments last year).
     """
     g, pos = model.network, model.layout
-    fig = Figure(figsize=(5.6, 4.6), layout="constrained")
+    fig = Figure(figsize=(5.6, 4.6))
     ax = fig.subplots()
     accounts = set(model.ledger_accounts())
     balance = {n: model.ledger.balance(n) / 1e8 if n in accounts else 0.0 for n in g.nodes}  # GBP million
@@ -144,7 +144,7 @@ def event_kind(event: str) -> int:
 def journeys_figure(model: IHOModel) -> Figure:
     """Each tracked patient's events over time, one row per person, coloured by where they happened."""
     patients = list(model.tracker.patients.values())
-    fig = Figure(figsize=(7.0, 0.5 + 0.22 * max(len(patients), 4)), layout="constrained")
+    fig = Figure(figsize=(7.0, 0.5 + 0.22 * max(len(patients), 4)))
     ax = fig.subplots()
     _timeline(ax, model, "Tracked patients' journeys")
     points: list[list[tuple[float, int]]] = [[] for _ in EVENT_KINDS]
@@ -197,7 +197,7 @@ def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> F
     """Each metric for A and B (top) and B minus A (below) as the two runs step together."""
     cols = 3
     rows = int(np.ceil(len(COMPARED) / cols))
-    fig = Figure(figsize=(11.0, 3.4 * rows), layout="constrained")
+    fig = Figure(figsize=(11.0, 3.4 * rows))
     grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows)
     for k, (name, title, kind) in enumerate(COMPARED):
         r, c = divmod(k, cols)
