@@ -221,3 +221,11 @@ def main() -> None:  # pragma: no cover - console entry point
 
 # --- commands that live with their feature -----------------------------------------------------------------
 # Each feature module exposes a plain function with typer annotations; registration stays in this block.
+from ihoabm.sweeps.command import sweep_command, sweep_report_command  # noqa: E402
+
+app.command("sweep")(sweep_command)
+app.command("sweep-report")(sweep_report_command)
+
+from ihoabm.app.command import app_command  # noqa: E402
+
+app.command("app")(app_command)

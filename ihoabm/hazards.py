@@ -1,8 +1,8 @@
 """Per-person event rates, refreshed monthly, from age, sex, deprivation, long-term conditions and frailty.
 
 Rates here are *biology and behaviour of patients*: they never read how anyone is paid. Care that lowers a
-hazard (caseloads, proactive care) acts as a thinning probability at the moment of the event, see
-`crisis_acceptance`, so capacity changes take effect the day they happen.
+hazard (caseloads, proactive care) acts as a thinning probability at the moment of the event (see
+`pathways.emergency.crises`), so capacity changes take effect the day they happen.
 """
 
 from __future__ import annotations
@@ -14,25 +14,34 @@ from ihoabm.sampling import RateTable
 from ihoabm.scenario.schema import Scenario
 
 
+MAX_AGE = 120
+
+
+def _age(pop: Population) -> np.ndarray:
+    return np.minimum(pop.age[: pop.n], MAX_AGE)
+
+
 def mortality_rate(sc: Scenario, pop: Population) -> np.ndarray:
     """Annual death hazard: Gompertz in age, times sex, deprivation and frailty ratios."""
     d = sc.demography
+    # A small lookup table over (age, sex, IMD, frailty) and one gather beats arithmetic over every row.
+    age = np.arange(MAX_AGE + 1, dtype=np.float64)
+    table = (d.gompertz_a * np.exp(d.gompertz_b * age))[:, None, None, None] \
+        * np.array([d.male_mortality_ratio, 1.0])[None, :, None, None] \
+        * np.asarray(d.imd_mortality_ratio)[None, None, :, None] \
+        * np.asarray(d.frailty_mortality_hr)[None, None, None, :]
+    table = np.minimum(table, 1.0)
     n = pop.n
-    rate = d.gompertz_a * np.exp(d.gompertz_b * pop.age[:n].astype(np.float64))
-    rate *= np.where(pop.female[:n], 1.0, d.male_mortality_ratio)
-    rate *= np.asarray(d.imd_mortality_ratio)[pop.imd[:n]]
-    rate *= np.asarray(d.frailty_mortality_hr)[pop.frailty[:n]]
-    return np.minimum(rate, 1.0)
+    return table[_age(pop), pop.female[:n].astype(np.intp), pop.imd[:n], pop.frailty[:n]]
 
 
 def crisis_rate(sc: Scenario, pop: Population) -> np.ndarray:
     """Annual hazard of an LTC exacerbation, fall or frailty crisis (before care that lowers it)."""
     h = sc.health
     n = pop.n
-    rate = h.crisis_rate_base * np.power(h.crisis_ltc_rr, np.minimum(pop.ltc[:n], 6).astype(np.float64))
-    rate *= np.asarray(h.crisis_frailty_rr)[pop.frailty[:n]]
-    rate *= np.asarray(h.crisis_age_rr)[pop.band[:n]]
-    return rate
+    table = h.crisis_rate_base * np.power(h.crisis_ltc_rr, np.arange(7, dtype=np.float64))[:, None, None] \
+        * np.asarray(h.crisis_frailty_rr)[None, :, None] * np.asarray(h.crisis_age_rr)[None, None, :]
+    return table[np.minimum(pop.ltc[:n], 6), pop.frailty[:n], pop.band[:n]]
 
 
 def minor_rate(sc: Scenario, pop: Population) -> np.ndarray:
@@ -44,17 +53,19 @@ def gp_demand_rate(sc: Scenario, pop: Population) -> np.ndarray:
     """Annual GP appointment demand per person."""
     p = sc.primary
     n = pop.n
-    rate = np.asarray(p.gp_demand_by_band)[pop.band[:n]]
-    rate = rate * np.power(p.gp_demand_ltc_rr, np.minimum(pop.ltc[:n], 4).astype(np.float64))
-    return rate * np.asarray(p.gp_demand_imd_multiplier)[pop.imd[:n]]
+    table = np.asarray(p.gp_demand_by_band)[:, None, None] \
+        * np.power(p.gp_demand_ltc_rr, np.arange(5, dtype=np.float64))[None, :, None] \
+        * np.asarray(p.gp_demand_imd_multiplier)[None, None, :]
+    return table[pop.band[:n], np.minimum(pop.ltc[:n], 4), pop.imd[:n]]
 
 
 def outpatient_rate(sc: Scenario, pop: Population) -> np.ndarray:
     """Annual outpatient attendances per person."""
     e = sc.elective
     n = pop.n
-    rate = np.asarray(e.outpatient_rate_by_band)[pop.band[:n]]
-    return rate * np.power(e.outpatient_ltc_rr, np.minimum(pop.ltc[:n], 4).astype(np.float64))
+    table = np.asarray(e.outpatient_rate_by_band)[:, None] \
+        * np.power(e.outpatient_ltc_rr, np.arange(5, dtype=np.float64))[None, :]
+    return table[pop.band[:n], np.minimum(pop.ltc[:n], 4)]
 
 
 def elective_referral_rate(sc: Scenario, pop: Population) -> np.ndarray:

@@ -1,13 +1,14 @@
 """Matplotlib figures for the app: activity, money, the provider network, journeys, and A versus B.
 
 Each function reads a model and returns a new `Figure` (never pyplot, so figures drawn for different browser
-sessions on different threads share no state); `to_png` turns one into bytes and frees it.
+sessions on different threads share no state); `to_png` turns one into bytes. Margins are fixed rather than
+computed by a layout engine, which would triple the drawing time.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -25,20 +26,28 @@ if TYPE_CHECKING:
 DPI = 80
 INK = "#2c3e50"
 A_COLOUR, B_COLOUR, DIFF_COLOUR = "#7f8c8d", "#2980b9", "#c0392b"
-ACTIVITY = (("nel_admissions", "Emergency admissions a week"), ("conveyances", "Ambulance conveyances a week"),
+BALANCE_COLOURS = {"acute trust": SETTING_COLOURS["acute"], "community": SETTING_COLOURS["community"],
+                   "host": SETTING_COLOURS["prevention"]}
+ACTIVITY = (("nel_admissions", "Emergency admissions a week"),
+            ("conveyances", "Ambulance conveyances a week"),
             ("ae_attendances", "A&E attendances a week"))
 # Journey events by kind, matched on the start of the event text; colours follow the setting palette.
 EVENT_KINDS = (
     ("GP care", ("GP appointment", "in GP proactive care"), SETTING_COLOURS["primary"], "."),
     ("community", ("on district nursing caseload", "999: urgent community response", "virtual ward"),
      SETTING_COLOURS["community"], "s"),
-    ("999 and A&E", ("crisis", "999", "A&E attendance", "no GP appointment"), SETTING_COLOURS["ambulance"], "^"),
+    ("999 and A&E", ("crisis", "999", "A&E attendance", "no GP appointment"),
+     SETTING_COLOURS["ambulance"], "^"),
     ("hospital bed", ("emergency admission", "medically fit", "discharged", "planned treatment"),
      SETTING_COLOURS["acute"], "o"),
     ("waiting list", ("referred for planned treatment",), "#95a5a6", "|"),
     ("new condition", ("new long-term condition",), SETTING_COLOURS["prevention"], "d"),
     ("died", ("died",), "black", "x"),
 )
+# Who pays sits at the top; patients flow from the left (GP, ambulance) to the right (acute, community).
+NETWORK_POSITIONS = {"icb": (0.0, 1.25), "host": (0.0, 0.6), "gp": (-1.0, 0.15), "ambulance": (-1.0, -0.85),
+                     "acute": (1.0, 0.15), "community": (1.0, -0.85), "prevention": (0.0, -1.35)}
+MARGIN_SCALE = 0.05   # a 5% surplus or deficit on income is full colour
 
 
 def to_png(fig: Figure, dpi: int = DPI) -> bytes:
@@ -50,10 +59,9 @@ def to_png(fig: Figure, dpi: int = DPI) -> bytes:
 
 def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
     burn = series.burn_in(model)
-    right = max(series.now(model), 8 / 52)
     if burn > 0:
         ax.axvspan(0, burn, color="#ecf0f1", zorder=0, label="burn-in (PbR for all)")
-    ax.set_xlim(0, right)
+    ax.set_xlim(0, max(series.now(model), 8 / 52))
     ax.set_title(title, fontsize=9)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
@@ -63,6 +71,7 @@ def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
 def activity_figure(model: IHOModel) -> Figure:
     """Emergency admissions, conveyances and A&E attendances a week, and bed occupancy."""
     fig = Figure(figsize=(7.0, 4.6))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.1, hspace=0.3, wspace=0.22)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     for ax, (name, title) in zip(axes, ACTIVITY, strict=False):
         _timeline(ax, model, title)
@@ -78,20 +87,19 @@ def activity_figure(model: IHOModel) -> Figure:
 
 
 def money_figure(model: IHOModel) -> Figure:
-    """Cumulative spending by setting, and each provider's surplus (+) or deficit (-)."""
+    """Cumulative spending by setting, and each provider's surplus (+) or deficit (-) this contract year."""
     fig = Figure(figsize=(7.0, 3.2))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.14, wspace=0.25)
     ax, ax2 = fig.subplots(1, 2)
     _timeline(ax, model, "Spending by setting, cumulative", "GBP million")
     for setting, name in series.SPEND.items():
         ax.plot(*series.level(model, name, 1e6), color=SETTING_COLOURS[setting], lw=1.2, label=setting)
     ax.legend(fontsize=7, loc="upper left")
-    _timeline(ax2, model, "Surplus (+) or deficit (-), cumulative", "GBP million")
-    colours = {"acute trust": SETTING_COLOURS["acute"], "community": SETTING_COLOURS["community"],
-               "host": SETTING_COLOURS["prevention"]}
+    _timeline(ax2, model, "Surplus (+) or deficit (-), year to date", "GBP million")
     for label, name in series.BALANCES.items():
         if name == "host_balance" and model.host is None:
             continue
-        ax2.plot(*series.level(model, name, 1e6), color=colours[label], lw=1.2, label=label)
+        ax2.plot(*series.year_to_date(model, name, 1e6), color=BALANCE_COLOURS[label], lw=1.2, label=label)
     ax2.axhline(0, color="grey", lw=0.8)
     ax2.legend(fontsize=7, loc="upper left")
     for a in (ax, ax2):
@@ -99,37 +107,44 @@ def money_figure(model: IHOModel) -> Figure:
     return fig
 
 
+def network_positions(model: IHOModel) -> dict[str, Any]:
+    """Place the known organisations where they read well; any other at the model's seeded position."""
+    return {n: NETWORK_POSITIONS.get(n, model.layout[n]) for n in model.network.nodes}
+
+
 def network_figure(model: IHOModel, edge_weight: str = "patients") -> Figure:
-    """The provider network: nodes coloured by balance, edges sized by `edge_weight` and shaded by trust.
+    """Draw the provider network: nodes by the last 12 months' result, edges by `edge_weight` and trust.
 
     Args:
         model: The model.
-        edge_weight: "patients" (referral flow last year) or "money" (payments last year).
+        edge_weight: "patients" (referral flow last contract year) or "money" (payments last contract year).
     """
-    g, pos = model.network, model.layout
+    g = model.network
+    pos = network_positions(model)
     fig = Figure(figsize=(5.6, 4.6))
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)
     ax = fig.subplots()
-    accounts = set(model.ledger_accounts())
-    balance = {n: model.ledger.balance(n) / 1e8 if n in accounts else 0.0 for n in g.nodes}  # GBP million
-    scale = max(max(abs(v) for v in balance.values()), 0.1)
-    norm = Normalize(-scale, scale)
-    node_cmap = colormaps["RdYlGn"]
+    net, income = series.last_year_positions(model)
     nodes = list(g.nodes)
-    nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_size=1500, edgecolors=INK, linewidths=0.8,
-                           node_color=[node_cmap(norm(balance[n])) for n in nodes])
+    margin = {n: net.get(n, 0.0) / income[n] if income.get(n) else 0.0 for n in nodes}
+    norm = Normalize(-MARGIN_SCALE, MARGIN_SCALE, clip=True)
+    node_cmap = colormaps["RdYlGn"]
+    nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_size=1700, edgecolors=INK, linewidths=0.8,
+                           node_color=[node_cmap(norm(margin[n])) for n in nodes])
     nx.draw_networkx_labels(g, pos, ax=ax, font_size=7,
-                            labels={n: f"{n}\n{balance[n]:+,.1f}m" for n in nodes})
+                            labels={n: f"{n}\n{net.get(n, 0.0) / 1e6:+,.1f}m" for n in nodes})
     edges = list(g.edges)
     weights = np.array([float(g.edges[e][edge_weight]) for e in edges])
     top = weights.max() if weights.size and weights.max() > 0 else 1.0
     trust_cmap = colormaps["Blues"]
     nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, width=list(0.8 + 7.0 * weights / top),
                            edge_color=[trust_cmap(0.25 + 0.75 * float(g.edges[e]["trust"])) for e in edges],
-                           arrows=True, arrowsize=12, node_size=1500, connectionstyle="arc3,rad=0.08")
-    ax.set_title(f"Node colour: surplus or deficit (GBP million). Edge width: {edge_weight} last year; "
-                 "shade: trust", fontsize=8)
+                           arrows=True, arrowsize=12, node_size=1700, connectionstyle="arc3,rad=0.1")
+    what = "patients referred" if edge_weight == "patients" else "money paid"
+    ax.set_title(f"Nodes: result over the last 12 months (GBP million; green surplus, red deficit)\n"
+                 f"Edges: width = {what} last contract year; darker = more trust", fontsize=8)
     ax.set_axis_off()
-    ax.margins(0.12)
+    ax.margins(0.15)
     return fig
 
 
@@ -141,16 +156,24 @@ def event_kind(event: str) -> int:
     return 0
 
 
+def patient_label(p: Any) -> str:
+    """Short description of a tracked patient: row, sex, age, IMD quintile, conditions, frailty."""
+    frail = ("fit", "mild frailty", "moderate frailty", "severe frailty")[p.frailty]
+    return f"#{p.row} {p.sex} {p.age}, IMD {p.imd_quintile}, {p.ltc_count} LTC, {frail}"
+
+
 def journeys_figure(model: IHOModel) -> Figure:
     """Each tracked patient's events over time, one row per person, coloured by where they happened."""
     patients = list(model.tracker.patients.values())
-    fig = Figure(figsize=(7.0, 0.5 + 0.22 * max(len(patients), 4)))
+    height = 0.8 + 0.2 * max(len(patients), 4)
+    fig = Figure(figsize=(7.0, height))
+    fig.subplots_adjust(left=0.3, right=0.82, top=1 - 0.3 / height, bottom=0.45 / height)
     ax = fig.subplots()
     _timeline(ax, model, "Tracked patients' journeys")
     points: list[list[tuple[float, int]]] = [[] for _ in EVENT_KINDS]
     for y, p in enumerate(patients):
         for day, event in p.journey:
-            points[event_kind(event)].append((day / 365, y))
+            points[event_kind(event)].append(((day + 1) / 365, y))
     for (label, _, colour, marker), pts in zip(EVENT_KINDS, points, strict=True):
         if pts:
             xy = np.array(pts)
@@ -164,20 +187,13 @@ def journeys_figure(model: IHOModel) -> Figure:
     return fig
 
 
-def patient_label(p: object) -> str:
-    """Short description of a tracked patient: sex, age, IMD quintile, conditions, frailty."""
-    frail = ("fit", "mild frailty", "moderate frailty", "severe frailty")[p.frailty]  # type: ignore[attr-defined]
-    return (f"#{p.row} {p.sex} {p.age}, IMD {p.imd_quintile}, "  # type: ignore[attr-defined]
-            f"{p.ltc_count} LTC, {frail}")  # type: ignore[attr-defined]
-
-
 COMPARED = (
     ("nel_admissions", "Emergency admissions a week", "count"),
-    ("conveyances", "Conveyances a week", "count"),
+    ("conveyances", "Ambulance conveyances a week", "count"),
     ("ae_attendances", "A&E attendances a week", "count"),
-    ("bed_occupancy", "Bed occupancy (%)", "mean"),
+    ("bed_occupancy", "Bed occupancy, 7-day mean (%)", "mean"),
     ("spend_total", "Spending, cumulative (GBP m)", "spend"),
-    ("acute_balance", "Acute trust surplus (GBP m)", "money"),
+    ("acute_balance", "Acute trust surplus, year to date (GBP m)", "ytd"),
 )
 
 
@@ -190,24 +206,25 @@ def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, 
         return t, v * 100
     if kind == "spend":
         return series.total_spend(model)
-    return series.level(model, name, 1e6)
+    return series.year_to_date(model, name, 1e6)
 
 
 def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> Figure:
-    """Each metric for A and B (top) and B minus A (below) as the two runs step together."""
+    """Each metric for A and B (top) and B minus A (below), as the two runs step together."""
     cols = 3
     rows = int(np.ceil(len(COMPARED) / cols))
-    fig = Figure(figsize=(11.0, 3.4 * rows))
-    grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows)
+    fig = Figure(figsize=(11.0, 3.3 * rows))
+    grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows, left=0.05, right=0.99,
+                            top=0.95, bottom=0.08, hspace=0.35, wspace=0.2)
     for k, (name, title, kind) in enumerate(COMPARED):
         r, c = divmod(k, cols)
         top = fig.add_subplot(grid[2 * r, c])
         bottom = fig.add_subplot(grid[2 * r + 1, c], sharex=top)
         ta, va = compared_series(a, name, kind)
-        tb, vb = compared_series(b, name, kind)
+        _, vb = compared_series(b, name, kind)
         _timeline(top, a, title)
-        top.plot(ta, va, color=A_COLOUR, lw=1, label=label_a)
-        top.plot(tb, vb, color=B_COLOUR, lw=1, label=label_b)
+        top.plot(ta, va, color=A_COLOUR, lw=1, label=f"A: {label_a}")
+        top.plot(ta[:vb.size], vb[:ta.size], color=B_COLOUR, lw=1, label=f"B: {label_b}")
         top.tick_params(labelbottom=False)
         _timeline(bottom, a, "")
         n = min(va.size, vb.size)

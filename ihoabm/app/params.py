@@ -1,7 +1,8 @@
 """What a user typed, turned into a valid scenario: bad input becomes a message, never an exception.
 
 The app's controls send text and numbers; `resolve_inputs` checks each one against the range the app
-allows, replaces anything unusable by its default, and says so in a sentence a workshop participant can act on.
+allows, replaces anything unusable by its default, and says so in a sentence a workshop participant can act
+on.
 `AppModel` is `IHOModel` built that way, so Mesa's SolaraViz can call it with whatever the controls hold.
 """
 
@@ -52,7 +53,7 @@ class Lever:
         return float(getattr(getattr(_baseline(), section), name))
 
     def value_in(self, scenario: Scenario) -> float:
-        """This lever's value in a resolved scenario."""
+        """Read this lever's value from a resolved scenario."""
         section, name = self.key.split(".", 1)
         return float(getattr(getattr(scenario, section), name))
 
@@ -91,7 +92,7 @@ class Inputs:
 
 
 def parse_whole(text: Any, low: int, high: int) -> int | None:
-    """A whole number within [low, high] from typed text ("20,000" and " 7 " are fine), or None."""
+    """Read a whole number within [low, high] from typed text ("20,000" and " 7 " are fine), or None."""
     if isinstance(text, bool):
         return None
     if isinstance(text, int):
@@ -110,7 +111,7 @@ def parse_whole(text: Any, low: int, high: int) -> int | None:
 
 
 def parse_number(value: Any, low: float, high: float) -> float | None:
-    """A finite number within [low, high], or None."""
+    """Read a number within [low, high], or None."""
     if isinstance(value, bool):
         return None
     try:
@@ -118,6 +119,23 @@ def parse_number(value: Any, low: float, high: float) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if low <= number <= high else None
+
+
+def check_population(text: Any) -> tuple[int | None, str]:
+    """Read the number of residents typed, or None and what is wrong with it."""
+    n = parse_whole(text, POPULATION_MIN, POPULATION_MAX)
+    if n is None:
+        return None, (f"Population must be a whole number from {POPULATION_MIN:,} to {POPULATION_MAX:,} "
+                      f"(got {_shown(text)})")
+    return n, ""
+
+
+def check_seed(text: Any) -> tuple[int | None, str]:
+    """Read the seed typed, or None and what is wrong with it."""
+    s = parse_whole(text, 0, SEED_MAX)
+    if s is None:
+        return None, f"Seed must be a whole number from 0 to {SEED_MAX:,} (got {_shown(text)})"
+    return s, ""
 
 
 def resolve_inputs(scenario: Any = DEFAULT_SCENARIO, patients: Any = DEFAULT_POPULATION,
@@ -142,17 +160,16 @@ def resolve_inputs(scenario: Any = DEFAULT_SCENARIO, patients: Any = DEFAULT_POP
     names = builtin_names()
     name = str(scenario).strip() if scenario is not None else DEFAULT_SCENARIO
     if name not in names:
-        messages.append(f"Scenario {scenario!r} is not one of the built-in scenarios; using {DEFAULT_SCENARIO}.")
+        messages.append(f"Scenario {scenario!r} is not one of the built-in scenarios; "
+                        f"using {DEFAULT_SCENARIO}.")
         name = DEFAULT_SCENARIO
-    n = parse_whole(patients, POPULATION_MIN, POPULATION_MAX)
+    n, problem = check_population(patients)
     if n is None:
-        messages.append(f"Population must be a whole number from {POPULATION_MIN:,} to {POPULATION_MAX:,} "
-                        f"(got {_shown(patients)}); using {DEFAULT_POPULATION:,}.")
+        messages.append(f"{problem}; using {DEFAULT_POPULATION:,}.")
         n = DEFAULT_POPULATION
-    s = parse_whole(seed, 0, SEED_MAX)
+    s, problem = check_seed(seed)
     if s is None:
-        messages.append(f"Seed must be a whole number from 0 to {SEED_MAX:,} (got {_shown(seed)}); "
-                        f"using {DEFAULT_SEED}.")
+        messages.append(f"{problem}; using {DEFAULT_SEED}.")
         s = DEFAULT_SEED
     overrides: dict[str, Any] = {"run.patients": n, "run.seed": s}
     moved: set[str] = set()
@@ -206,8 +223,9 @@ class AppModel(IHOModel):
     """
 
     def __init__(self, scenario: Any = DEFAULT_SCENARIO, seed: Any = DEFAULT_SEED,
-                 patients: Any = DEFAULT_POPULATION, capitation_level: Any = None, funding_per_head: Any = None,
-                 horizon_years: Any = None, risk_share_icb: Any = None, **kwargs: Any) -> None:
+                 patients: Any = DEFAULT_POPULATION, capitation_level: Any = None,
+                 funding_per_head: Any = None, horizon_years: Any = None, risk_share_icb: Any = None,
+                 **kwargs: Any) -> None:
         check = bool(kwargs.pop("check", False))
         levers = {"capitation_level": capitation_level, "funding_per_head": funding_per_head,
                   "horizon_years": horizon_years, "risk_share_icb": risk_share_icb}

@@ -47,7 +47,7 @@ def weekly_mean(model: IHOModel, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def level(model: IHOModel, name: str, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """A cumulative or level series as collected, divided by `scale`, from time 0."""
+    """Return a cumulative or level series as collected, divided by `scale`, from time 0."""
     values = collected(model, name)
     return np.arange(values.size) / DAYS_PER_YEAR, values / scale
 
@@ -61,7 +61,7 @@ def total_spend(model: IHOModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def now(model: IHOModel) -> float:
-    """The model's current time in years."""
+    """Return the model's current time in years."""
     return model.day / DAYS_PER_YEAR
 
 
@@ -80,5 +80,34 @@ def phase(model: IHOModel) -> str:
 
 
 def when(day: int) -> str:
-    """A day as 'year Y, week W' (1-based, burn-in is year 1)."""
+    """Write a day as 'year Y, week W' (1-based, burn-in is year 1)."""
     return f"year {day // DAYS_PER_YEAR + 1}, week {day % DAYS_PER_YEAR // 7 + 1}"
+
+
+def year_to_date(model: IHOModel, name: str, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Restart a cumulative series at each contract year: the year-to-date position, divided by `scale`.
+
+    The value collected at the end of a year (after its settlement) still belongs to that year.
+    """
+    t, values = level(model, name, scale)
+    index = np.arange(values.size)
+    start = np.maximum(index - 1, 0) // DAYS_PER_YEAR * DAYS_PER_YEAR
+    return t, values - values[start]
+
+
+def last_year_positions(model: IHOModel) -> tuple[dict[str, float], dict[str, float]]:
+    """Each ledger account's net result and income over the last 365 days, GBP.
+
+    Returns:
+        Net result (income minus spending) and income, by account.
+    """
+    since = model.day - DAYS_PER_YEAR
+    net: dict[str, float] = dict.fromkeys(model.ledger_accounts(), 0.0)
+    income = dict(net)
+    for day, _, payer, payee, pence, _ in reversed(model.ledger.rows):
+        if day < since:
+            break
+        net[payee] += pence / 100
+        income[payee] += pence / 100
+        net[payer] -= pence / 100
+    return net, income

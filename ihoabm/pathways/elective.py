@@ -42,10 +42,10 @@ def elective(m: IHOModel) -> None:
     m.tally.add("elective_referrals", refs.size)
     m.tracker.record(refs, "referred for planned treatment")
 
-    op, _ = m.tables["outpatient"].draw(m.streams["outpatient"], 0)
-    op = op[pop.state[op] != DEAD]
-    m.tally.add("outpatient_attendances", op.size)
-    m.activity["outpatient"] += op.size
+    # Outpatient attendances are counted and paid, not rationed, so only their number is drawn.
+    attendances = int(m.streams["outpatient"].poisson(m.tables["outpatient"].total))
+    m.tally.add("outpatient_attendances", attendances)
+    m.activity["outpatient"] += attendances
 
     rng = m.streams["elective"]
     per_day = e.capacity_per_1000 * m.population_size() / 1000 / 365 * m.elective_purchase_share()

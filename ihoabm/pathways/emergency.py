@@ -32,14 +32,14 @@ def crises(m: IHOModel) -> tuple[Episodes, Episodes]:
                                                                                   1.0)
     m.tally.add("caseload_crises", int(np.count_nonzero(keep & caseload)))
     m.tally.add("proactive_crises", int(np.count_nonzero(keep & proactive)))
-    crisis = Episodes(idx[keep], u[keep])
+    crisis = Episodes(idx[keep], u[keep]).by_priority()
     m.tally.add("crises", len(crisis))
     m.tracker.record(crisis.rows, "crisis")
     call_share = np.asarray(m.scenario.ambulance.crisis_call_share)[pop.frailty[crisis.rows]]
     crisis_calls = crisis.u[:, ROUTE] < call_share
 
     midx, mu = m.tables["minor"].draw(m.streams["minor"], COLUMNS)
-    minor = Episodes(midx, mu).take(at_home(pop, midx))
+    minor = Episodes(midx, mu).take(at_home(pop, midx)).by_priority()
     minor_calls = minor.u[:, ROUTE] < m.scenario.ambulance.minor_call_share
     calls = Episodes.join(crisis.take(crisis_calls), minor.take(minor_calls))
     walk_ins = Episodes.join(crisis.take(~crisis_calls), minor.take(~minor_calls))

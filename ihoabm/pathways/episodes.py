@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-THIN, ROUTE, ACUITY, DEST, MARGIN, ZERO, LOS, SUPPORT = range(8)
-COLUMNS = 8
+THIN, ROUTE, ACUITY, DEST, MARGIN, ZERO, LOS, SUPPORT, PRIORITY = range(9)
+COLUMNS = 9
 
 
 @dataclass
@@ -27,6 +27,10 @@ class Episodes:
     def take(self, mask: np.ndarray) -> Episodes:
         """The subset selected by a boolean mask or index array."""
         return Episodes(self.rows[mask], self.u[mask])
+
+    def by_priority(self) -> Episodes:
+        """The same episodes in random arrival order (who is first in line for a scarce place)."""
+        return self.take(np.argsort(self.u[:, PRIORITY], kind="stable"))
 
     @staticmethod
     def join(*parts: Episodes) -> Episodes:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ihoabm.hazards import MAX_AGE
 from ihoabm.population import ltc_mean
 
 if TYPE_CHECKING:
@@ -24,10 +25,11 @@ def progress(m: IHOModel) -> None:
     h = m.scenario.health
     pop = m.pop
     rows = np.flatnonzero(pop.alive)
-    age = pop.age[rows].astype(np.float64)
     # Onset follows the slope of prevalence with age, so the cross-section stays calibrated.
-    slope = np.maximum(ltc_mean(m.scenario, age + 1.0) - ltc_mean(m.scenario, age), 0.0)
-    hazard = slope * np.asarray(h.ltc_imd_multiplier)[pop.imd[rows]] * prevention_multiplier(m) / 12.0
+    ages = np.arange(MAX_AGE + 1, dtype=np.float64)
+    slope = np.maximum(ltc_mean(m.scenario, ages + 1.0) - ltc_mean(m.scenario, ages), 0.0)
+    table = slope[:, None] * np.asarray(h.ltc_imd_multiplier)[None, :] * prevention_multiplier(m) / 12.0
+    hazard = table[np.minimum(pop.age[rows], MAX_AGE), pop.imd[rows]]
     onset = m.streams["ltc_onset"].random(rows.size) < hazard
     gain = onset & (pop.ltc[rows] < h.ltc_max)
     pop.ltc[rows[gain]] += 1

@@ -21,13 +21,13 @@ def gp_demand(m: IHOModel) -> tuple[Episodes, Episodes]:
     """
     pop = m.pop
     p = m.scenario.primary
-    idx, u = m.tables["gp"].draw(m.streams["gp_demand"], 2 + COLUMNS)
+    idx, u = m.tables["gp"].draw(m.streams["gp_demand"], 3 + COLUMNS)
     home = at_home(pop, idx)
     idx, u = idx[home], u[home]
     practice = pop.practice[idx]
     slots = m.practices.todays_slots()
-    # Requests arrive in random order; each practice serves the first `slots` of its own.
-    order = np.argsort(practice, kind="stable")
+    # Requests arrive in random order (a priority uniform); each practice serves the first `slots`.
+    order = np.argsort(practice + u[:, 2])
     sorted_practice = practice[order]
     first = np.searchsorted(sorted_practice, sorted_practice, side="left")
     rank = np.arange(order.size) - first
@@ -42,4 +42,4 @@ def gp_demand(m: IHOModel) -> tuple[Episodes, Episodes]:
     overflow = ~met & (u[:, 0] < p.unmet_to_ae_share)
     referred = met & (u[:, 1] < p.gp_emergency_referral_share)
     m.tracker.record(idx[overflow], "no GP appointment: went to A&E")
-    return Episodes(idx[overflow], u[overflow, 2:]), Episodes(idx[referred], u[referred, 2:])
+    return Episodes(idx[overflow], u[overflow, 3:]), Episodes(idx[referred], u[referred, 3:])

@@ -1,0 +1,104 @@
+"""`ihoabm app`: start the Solara server for the app on this machine, with every asset served locally.
+
+The server runs `solara run ihoabm.app.pages` in a child process with settings that keep every request on
+this machine: JavaScript, fonts and widgets come from the `solara-assets` package through Solara's local
+asset route, the asset route never falls back to a CDN, and Solara's telemetry and version check are off.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+APP_MODULE = "ihoabm.app.pages"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# A CDN address that cannot be fetched: if an asset were missing from solara-assets, the server answers 404
+# instead of downloading it.
+NO_CDN = "offline://solara-assets-only/"
+
+
+def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for the server process: local assets only, no telemetry."""
+    env = dict(os.environ if base is None else base)
+    env.update({
+        "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_ASSETS_CDN": NO_CDN,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "MPLBACKEND": "Agg",
+    })
+    return env
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Ask the operating system for a port nobody is listening on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """Build the `solara run` command line for the app."""
+    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host, "--port", str(port),
+            "--production", "--no-open", "--no-check-version", "--theme-loader", "plain"]
+
+
+def url_of(host: str, port: int) -> str:
+    """Address to open in a browser."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def wait_until_listening(host: str, port: int, proc: subprocess.Popen, timeout: float = 60.0) -> bool:
+    """Wait until the server accepts connections (False if it exits or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((target, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def app_command(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port to listen on (0 picks a free one).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; the default serves this machine "
+                                                     "only.")] = "127.0.0.1",
+) -> None:
+    """Start the interactive app (one model at /, PbR and IHO side by side at /compare) and print its URL."""
+    if port == 0:
+        port = free_port(host if host not in ("0.0.0.0", "") else "127.0.0.1")
+    url = url_of(host, port)
+    if host not in LOCAL_HOSTS:
+        typer.echo(f"warning: listening on {host}: other machines on the network can open the app", err=True)
+    proc = subprocess.Popen(server_command(host, port), env=offline_env())
+    try:
+        if not wait_until_listening(host, port, proc):
+            code = proc.wait() if proc.poll() is not None else 1
+            typer.echo(f"error: the app server did not start on {host}:{port} (is the port in use?)",
+                       err=True)
+            raise typer.Exit(code or 1)
+        typer.echo(f"ihoabm app: {url}  (comparison page: {url}compare). Press Ctrl+C to stop.")
+        raise typer.Exit(proc.wait())
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        typer.echo("ihoabm app: stopped")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()

@@ -1,0 +1,166 @@
+"""The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli.py`)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from ihoabm.cli import UsageError, console, err, friendly, progress_bar
+from ihoabm.sweeps.execute import SweepInterrupted, SweepStatus, execute_sweep
+from ihoabm.sweeps.report import summarise
+from ihoabm.sweeps.spec import load_sweep
+from ihoabm.sweeps.store import FolderError
+
+
+class Backend(str, Enum):
+    """Where runs execute."""
+
+    processes = "processes"
+    dask = "dask"
+    serial = "serial"
+
+
+class Format(str, Enum):
+    """Table format of the saved runs."""
+
+    parquet = "parquet"
+    csv = "csv"
+
+
+class _Reporter:
+    """Progress: a rich bar with ETA and failed count on a terminal, a line every 10% otherwise."""
+
+    def __init__(self, bar: Any, name: str) -> None:
+        self.bar, self.name, self.task = bar, name, None
+        self.next_line, self.tty = 0.0, sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, failed: int) -> None:
+        text = f"{self.name}: runs ({failed} failed)"
+        if self.task is None:  # start at the resumed count, so the ETA measures only this session's speed
+            self.task = self.bar.add_task(text, total=total, completed=done)
+        self.bar.update(self.task, completed=done, total=total, description=text)
+        if not self.tty and (done >= self.next_line or done == total):
+            err.print(f"{time.strftime('%H:%M:%S')} {self.name}: {done}/{total} runs, {failed} failed",
+                      highlight=False)
+            self.next_line = done + max(total // 10, 1)
+
+
+@friendly
+def sweep_command(
+        sweep_file: Annotated[str, typer.Argument(help="Sweep file (.toml), or a shipped sweep's name.")],
+        workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=1024,
+                                             help="Parallel workers.")] = 1,
+        backend: Annotated[Backend, typer.Option("--backend", "-b", help="Local process pool, Dask "
+                                                 "distributed, or serial in this process.")] = Backend.processes,
+        scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address "
+                                                      "(tcp://host:8786); without it a local cluster starts.")] = None,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder "
+                                                 "[default: out/sweeps/NAME].")] = None,
+        resume: Annotated[bool, typer.Option("--resume", help="Finish a stopped sweep: run only the missing "
+                                             "runs.")] = False,
+        retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, rerun failed runs "
+                                                   "too.")] = False,
+        fmt: Annotated[Format | None, typer.Option("--format", help="Table format [default: the sweep "
+                                                   "file's, else parquet].")] = None,
+        report: Annotated[bool, typer.Option("--report/--no-report", help="Write summaries and plots at the "
+                                             "end.")] = True,
+) -> None:
+    """Run a scenario sweep (grid, Latin hypercube, Sobol or Morris), saving each run as it finishes."""
+    spec = load_sweep(sweep_file)
+    out = out or Path("out/sweeps") / spec.sweep.name
+    if retry_failed and not resume:
+        raise UsageError("--retry-failed: only used with --resume")
+    with progress_bar() as bar:
+        try:
+            _, status = execute_sweep(sweep_file, out, workers, backend.value, scheduler, resume,
+                                      fmt=fmt.value if fmt else None, retry_failed=retry_failed,
+                                      progress=_Reporter(bar, spec.sweep.name))
+        except FolderError as exc:
+            raise UsageError(str(exc)) from None
+        except SweepInterrupted as exc:
+            bar.stop()
+            err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(130) from None
+    if report and status.done:
+        tables = summarise(out)
+        console.print(report_table(tables))
+    _finish(status)
+
+
+def _finish(status: SweepStatus) -> None:
+    """The closing line, and exit code 1 when a run failed or was lost."""
+    console.print(f"{status.ok} runs done now, {status.skipped} already done, {status.failed} failed; "
+                  f"results in {status.out}/", highlight=False)
+    if status.lost:
+        err.print(f"error: {len(status.lost)} runs were lost ({status.lost_reason}); finished runs are saved, "
+                  f"rerun with --resume to finish", markup=False, highlight=False, soft_wrap=True)
+    if status.failed:
+        err.print(f"{status.failed} runs failed; their errors are in {status.out}/runs table, column error",
+                  highlight=False)
+    if status.failed or status.lost:
+        raise typer.Exit(1)
+
+
+def _number(value: float) -> str:
+    return f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+.3g}"
+
+
+def report_table(tables: dict[str, pd.DataFrame]) -> Table:
+    """The headline of a sweep's summary: Sobol ST, Morris mu* or tornado swings, one row per metric and
+    parameter; the runs by status when there is nothing else."""
+    for name, title in (("sobol", "total-order Sobol index ST [95% interval]"),
+                        ("morris", "Morris mu* [95% interval] and sigma"),
+                        ("tornado", "mean at the parameter's low end -> high end (swing)")):
+        df = tables.get(name)
+        if df is None or df.empty:
+            continue
+        table = Table(title=f"{title}, year {int(df['year'].iloc[0])}")
+        arms = df["arm"].nunique() > 1
+        for col in (["arm"] if arms else []) + ["metric", "parameter", "value"]:
+            table.add_column(col, justify="right" if col == "value" else "left")
+        for _, r in df.iterrows():
+            if name == "sobol":
+                cell = f"{r['ST']:.2f} [{r['ST'] - r['ST_conf']:.2f}, {r['ST'] + r['ST_conf']:.2f}]"
+            elif name == "morris":
+                cell = (f"{_number(r['mu_star'])} [{_number(r['mu_star'] - r['mu_star_conf'])}, "
+                        f"{_number(r['mu_star'] + r['mu_star_conf'])}], sigma {_number(r['sigma'])}")
+            else:
+                cell = f"{r['y_low']:,.0f} -> {r['y_high']:,.0f} ({_number(r['swing'])})"
+            table.add_row(*([str(r["arm"])] if arms else []), str(r["metric"]), str(r["parameter"]), cell)
+        return table
+    status = tables["status"]
+    table = Table(title="runs")
+    for col in status.columns:
+        table.add_column(col)
+    for _, r in status.iterrows():
+        table.add_row(*(str(v) for v in r))
+    return table
+
+
+@friendly
+def sweep_report_command(
+        out_dir: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
+        plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots.")] = True,
+) -> None:
+    """Rebuild a sweep's summaries and plots from its saved results (also after an interrupted sweep)."""
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: no such folder; give a sweep's --out folder")
+    try:
+        tables = summarise(out_dir, plots=plots)
+    except FolderError as exc:
+        raise UsageError(str(exc)) from None
+    console.print(report_table(tables))
+    status = tables["status"]
+    missing = int(status["missing"].sum())
+    for note in tables["notes"]["note"]:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    n_plots = len(list((out_dir / "plots").glob("*.png"))) if plots else 0
+    console.print(f"wrote {len(tables)} tables to {out_dir}/summary/ and {n_plots} plots to {out_dir}/plots/"
+                  + (f"; {missing} runs missing (resume the sweep to finish)" if missing else ""), highlight=False)
