@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -23,7 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Agent-based simulation of a local health economy under PbR and capitated IHO contracts.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Inspect scenarios.")
 app.add_typer(scenario_app, name="scenario")
-console = Console()
+console = Console(width=max(Console().width, 130))
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -175,9 +176,18 @@ KEY_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "bed_days", "c
                "spend_total", "acute_surplus", "host_surplus")
 
 
+def _human(x: float) -> str:
+    """Compact signed number: +2.5M, -860k, +377."""
+    for scale, suffix, floor in ((1e6, "M", 1e6), (1e3, "k", 1e4)):
+        if abs(x) >= floor:
+            return f"{x / scale:+,.1f}{suffix}"
+    return f"{x:+,.0f}"
+
+
 def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
-    """Readable table of the paired differences for the key metrics."""
-    table = Table(title=f"{b} minus {a}: mean paired difference [95% interval], {replications} replications")
+    """Readable table of the paired differences for the key metrics (full intervals are in the CSV)."""
+    table = Table(title=f"{b} minus {a}: mean paired difference (% of {a}), {replications} replications",
+                  caption="* the 95% interval of the paired differences excludes zero; see comparison.csv")
     table.add_column("metric")
     years = sorted(comp["year"].unique())
     for year in years:
@@ -189,9 +199,9 @@ def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
         cells = []
         for year in years:
             r = d.loc[year]
-            excl = r["diff_lo"] > 0 or r["diff_hi"] < 0
-            cell = f"{r['diff']:+,.0f} [{r['diff_lo']:+,.0f}, {r['diff_hi']:+,.0f}]"
-            cells.append(f"[bold]{cell}[/]" if excl else cell)
+            sure = r["diff_lo"] > 0 or r["diff_hi"] < 0
+            pct = f" ({r['pct_diff']:+.1f}%)" if np.isfinite(r["pct_diff"]) and r["mean_a"] > 0 else ""
+            cells.append(f"{_human(r['diff'])}{pct}{' *' if sure else ''}")
         table.add_row(metric, *cells)
     return table
 

@@ -62,7 +62,7 @@ from ihoabm.sweeps.plots import fan
 
 FAST = os.environ.get("IHOABM_FAST") == "1"
 PATIENTS = 10_000
-YEARS = 3 if FAST else 4
+YEARS = 2 if FAST else 3
 SEEDS = [1, 2, 3, 4] if FAST else [1, 2, 3, 4, 5, 6, 7, 8]
 A, B = "baseline", "iho_invest_to_save"
 SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
@@ -188,7 +188,7 @@ SENSITIVITY = {
 }
 if FAST:
     SENSITIVITY = dict(list(SENSITIVITY.items())[:2])
-SENS_SEEDS = SEEDS[:2] if FAST else SEEDS[:3]
+SENS_SEEDS = SEEDS[:2]
 
 
 def effect_on_admissions(frame):

@@ -14,7 +14,7 @@ import solara
 import solara.lab
 
 from ihoabm.app import figures, series
-from ihoabm.app.components import FigureImage
+from ihoabm.app.components import FigureImage, Md
 from ihoabm.app.pair import Pair
 from ihoabm.app.params import DEFAULT_POPULATION, DEFAULT_SEED, check_population, check_seed
 from ihoabm.scenario import ScenarioError, builtin_names
@@ -140,10 +140,10 @@ def ComparisonPage() -> None:
             if message.value:
                 solara.Error(message.value, classes=["ihoabm-message"])
     with solara.Column(style={"width": "100%"}):
-        solara.Markdown(header_markdown(current))
+        Md(header_markdown(current), classes=["ihoabm-header"])
         FigureImage(lambda: figures.comparison_figure(current.a, current.b, current.a.scenario.meta.name,
                                                       current.b.scenario.meta.name),
                     (id(current), current.day), "comparison")
         table = summary_markdown(current)
         if table:
-            solara.Markdown(table)
+            Md(table, classes=["ihoabm-summary"])

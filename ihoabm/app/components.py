@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import markdown
 import solara
 from matplotlib.figure import Figure
 
@@ -19,6 +20,25 @@ if TYPE_CHECKING:
     from ihoabm.model import IHOModel
 
 PANEL_STYLE = {"max-height": "380px", "overflow-y": "auto", "width": "100%"}
+MD_CSS = """
+.ihoabm-md table { border-collapse: collapse; margin: 4px 0 8px 0; font-size: 0.9em; }
+.ihoabm-md th, .ihoabm-md td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
+.ihoabm-md h3 { margin: 4px 0; }
+.ihoabm-md ul { margin-bottom: 6px; }
+"""
+
+
+@solara.component
+def Md(text: str, classes: list[str] | None = None) -> None:
+    """Render Markdown (with tables) on the server.
+
+    `solara.Markdown` would ask for KaTeX, which solara-assets does not ship, so offline it fails to load;
+    this renders the same text to HTML in Python instead. Only pass text from the app and the model, never
+    what a user typed.
+    """
+    solara.Style(MD_CSS)
+    html = markdown.markdown(text, extensions=["tables"])
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["ihoabm-md", *(classes or [])])
 
 
 @solara.component
@@ -57,7 +77,7 @@ def StatusPanel(model: IHOModel) -> None:
         f"({'slider' if lever.name in moved else 'scenario'})" for lever in LEVERS)
     with solara.Column(style=PANEL_STYLE, classes=["ihoabm-status"]):
         InputMessages(model)
-        solara.Markdown(
+        Md(
             f"### {sc.meta.name}\n{sc.meta.question}\n\n"
             f"**Day {model.day}** ({series.when(model.day)}): {series.phase(model)}.  \n"
             f"Residents: {sc.run.patients:,} (living now: {model.population_size():,}); seed {sc.run.seed}; "
@@ -106,8 +126,8 @@ def JourneysPanel(model: IHOModel) -> None:
         person = patients[labels[chosen]]
         latest = person.journey[-15:][::-1]
         rows = "\n".join(f"| {day} | {series.when(day)} | {event} |" for day, event in latest)
-        solara.Markdown(f"Now: **{person.care_state}**. Latest events:\n\n"
-                        "| day | when | event |\n|---|---|---|\n" + (rows or "| | | nothing yet |"))
+        Md(f"Now: **{person.care_state}**. Latest events:\n\n"
+           "| day | when | event |\n|---|---|---|\n" + (rows or "| | | nothing yet |"))
 
 
 def status_panel(model: IHOModel) -> solara.Element:

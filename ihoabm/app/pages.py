@@ -6,11 +6,31 @@
 from __future__ import annotations
 
 import solara
+import solara.lab
 
 from ihoabm.app.comparison import ComparisonPage
 from ihoabm.app.single import SinglePage
 
+
+@solara.component
+def Layout(children: list | None = None) -> solara.Element:
+    """Solara's app layout, with the pages' labels (not their paths) on the navigation tabs."""
+    route, siblings = solara.use_route()
+    router = solara.use_router()
+    index = siblings.index(route) if route in siblings else 0
+
+    def go(i: int) -> None:
+        router.push(solara.resolve_path(siblings[i]))
+
+    with solara.AppBar():
+        with solara.lab.Tabs(value=index, on_value=go, align="center"):
+            for r in siblings:
+                solara.lab.Tab(r.label)
+    return solara.AppLayout(children=children or [])
+
+
+# The root route's layout frames every page.
 routes = [
-    solara.Route(path="/", component=SinglePage, label="One model"),
+    solara.Route(path="/", component=SinglePage, label="One model", layout=Layout),
     solara.Route(path="compare", component=ComparisonPage, label="Compare PbR and IHO"),
 ]

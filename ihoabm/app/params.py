@@ -59,11 +59,12 @@ class Lever:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("contract.capitation_level", "Capitation level (x burn-in cost)", 0.80, 1.20, 0.01, "{:.2f}"),
-    Lever("community.funding_per_head", "Community investment (GBP per head a year)", 100.0, 300.0, 5.0,
-          "GBP {:.0f}"),
-    Lever("host.horizon_years", "Host planning horizon (years)", 1.0, 15.0, 1.0, "{:.0f} years"),
-    Lever("contract.risk_share_icb", "ICB share of risk beyond the corridor", 0.0, 1.0, 0.05, "{:.2f}"),
+    Lever("contract.capitation_level", "Capitation level", 0.80, 1.20, 0.01, "{:.2f} x burn-in cost"),
+    Lever("community.funding_per_head", "Community investment", 100.0, 300.0, 5.0,
+          "GBP {:.0f} a head a year"),
+    Lever("host.horizon_years", "Host planning horizon", 1.0, 15.0, 1.0, "{:.0f} years"),
+    Lever("contract.risk_share_icb", "ICB risk share", 0.0, 1.0, 0.05,
+          "{:.0%} of surplus or deficit beyond the corridor"),
 )
 LEVER_BY_NAME = {lever.name: lever for lever in LEVERS}
 
