@@ -8,6 +8,7 @@ asset route, the asset route never falls back to a CDN, and Solara's telemetry a
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +72,10 @@ def wait_until_listening(host: str, port: int, proc: subprocess.Popen, timeout: 
     return False
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def app_command(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
                                       help="Port to listen on (0 picks a free one).")] = 8765,
@@ -84,6 +89,8 @@ def app_command(
     if host not in LOCAL_HOSTS:
         typer.echo(f"warning: listening on {host}: other machines on the network can open the app", err=True)
     proc = subprocess.Popen(server_command(host, port), env=offline_env())
+    # `kill` (SIGTERM) stops the server too, like Ctrl+C, instead of leaving it running.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if not wait_until_listening(host, port, proc):
             code = proc.wait() if proc.poll() is not None else 1

@@ -24,6 +24,7 @@ MD_CSS = """
 .ihoabm-md table { border-collapse: collapse; margin: 4px 0 8px 0; font-size: 0.9em; }
 .ihoabm-md th, .ihoabm-md td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
 .ihoabm-md h3 { margin: 4px 0; }
+.ihoabm-md strong { font-weight: 700; }
 .ihoabm-md ul { margin-bottom: 6px; }
 """
 

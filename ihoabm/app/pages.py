@@ -13,8 +13,8 @@ from ihoabm.app.single import SinglePage
 
 
 @solara.component
-def Layout(children: list | None = None) -> solara.Element:
-    """Solara's app layout, with the pages' labels (not their paths) on the navigation tabs."""
+def NavigationTabs() -> None:
+    """Tabs in the app bar that name the pages by their labels (Solara's own tabs show their paths)."""
     route, siblings = solara.use_route()
     router = solara.use_router()
     index = siblings.index(route) if route in siblings else 0
@@ -26,7 +26,17 @@ def Layout(children: list | None = None) -> solara.Element:
         with solara.lab.Tabs(value=index, on_value=go, align="center"):
             for r in siblings:
                 solara.lab.Tab(r.label)
-    return solara.AppLayout(children=children or [])
+
+
+@solara.component
+def Layout(children: list | None = None) -> solara.Element:
+    """Solara's app layout with labelled navigation tabs around the current page."""
+    with solara.AppLayout() as layout:
+        NavigationTabs()
+        with solara.Column(style={"width": "100%"}):
+            for child in children or []:
+                solara.display(child)
+    return layout
 
 
 # The root route's layout frames every page.
