@@ -74,10 +74,13 @@ def comparison(comp: pd.DataFrame, label_a: str, label_b: str,
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.8))
     for ax, metric in zip(axes, metrics, strict=True):
         d = comp[comp["metric"] == metric]
-        ax.fill_between(d["year"], d["diff_lo"], d["diff_hi"], color="#3498db", alpha=0.3, label="95% interval")
-        ax.plot(d["year"], d["diff"], marker="o", color="#2c3e50", label="mean difference")
+        money = metric.startswith("spend") or metric.endswith(("surplus", "balance"))
+        scale = 1e6 if money else 1.0
+        ax.fill_between(d["year"], d["diff_lo"] / scale, d["diff_hi"] / scale, color="#3498db", alpha=0.3,
+                        label="95% interval")
+        ax.plot(d["year"], d["diff"] / scale, marker="o", color="#2c3e50", label="mean difference")
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_title(metric.replace("_", " "), fontsize=10)
+        ax.set_title(metric.replace("_", " ") + (" (GBP m)" if money else " (a year)"), fontsize=10)
         ax.set_xlabel("year")
     axes[0].set_ylabel(f"{label_b} minus {label_a}")
     axes[0].legend(fontsize=8)

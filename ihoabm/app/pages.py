@@ -13,26 +13,23 @@ from ihoabm.app.single import SinglePage
 
 
 @solara.component
-def NavigationTabs() -> None:
+def NavigationTabs(labels: list[str], paths: list[str], index: int) -> None:
     """Tabs in the app bar that name the pages by their labels (Solara's own tabs show their paths)."""
-    route, siblings = solara.use_route()
     router = solara.use_router()
-    index = siblings.index(route) if route in siblings else 0
-
-    def go(i: int) -> None:
-        router.push(solara.resolve_path(siblings[i]))
-
     with solara.AppBar():
-        with solara.lab.Tabs(value=index, on_value=go, align="center"):
-            for r in siblings:
-                solara.lab.Tab(r.label)
+        with solara.lab.Tabs(value=index, on_value=lambda i: router.push(paths[i]), align="center"):
+            for label in labels:
+                solara.lab.Tab(label)
 
 
 @solara.component
 def Layout(children: list | None = None) -> solara.Element:
     """Solara's app layout with labelled navigation tabs around the current page."""
+    route, siblings = solara.use_route()
+    index = siblings.index(route) if route in siblings else 0
     with solara.AppLayout() as layout:
-        NavigationTabs()
+        labels = [r.label or r.path for r in siblings]
+        NavigationTabs(labels, [solara.resolve_path(r, level=0) for r in siblings], index)
         with solara.Column(style={"width": "100%"}):
             for child in children or []:
                 solara.display(child)

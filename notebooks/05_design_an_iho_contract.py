@@ -1,0 +1,313 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
+# %% [markdown]
+# # 5. Design an IHO contract
+#
+# An integrated health organisation is not one thing. The seed documents describe a set of choices an ICB and
+# its providers make when they write the contract, and each choice changes who is paid what, who carries the
+# risk and what it pays to do. In this notebook you try those choices, one at a time and then together, on
+# the same simulated population.
+#
+# | lever | what it changes in the model | seed document |
+# |---|---|---|
+# | need weighting | capitation per head adjusted for expected need (age, conditions, deprivation), or flat | `001_8d9c7674507a0438.txt`, `000_707d870b7c015019.txt` |
+# | funding level and risk share | capitation as a share of observed cost; how much of a surplus or deficit the host keeps | `002_6c04c8fc5612d0c0.txt` |
+# | invest-to-save premium | an extra payment for each community contact, for the first years | `001_8d9c7674507a0438.txt` |
+# | tied funding | part of the capitation held back and paid only if emergency admissions do not rise | `001_8d9c7674507a0438.txt`, `003_75a139838fa332af.txt` |
+# | lead provider or alliance | the host bears the result alone, or shares it with partners | `004_3953673047de9ed5.txt`, `002_6c04c8fc5612d0c0.txt` |
+# | a lower-performing host | a host that learns slowly, plans rarely and is cautious | `000_707d870b7c015019.txt` |
+# | social care inside the contract | more discharge support paid for from the contract (an approximation) | `000_707d870b7c015019.txt`, `003_75a139838fa332af.txt` |
+#
+# **Learning objectives.** By the end you will be able to:
+#
+# 1. say what each lever changes in the flow of money, and predict which provider reacts to it;
+# 2. recognise the failure modes of capitation: deficits when it is set too low, cut purchasing and longer
+#    waits, wider inequalities when it ignores need;
+# 3. compare a lead-provider and an alliance arrangement by who ends up with the surplus or deficit;
+# 4. put levers together into a contract and defend it to a sceptical board.
+
+# %% [markdown]
+# ## Predict before you run
+#
+# For each lever in the table, predict on the handout, compared with Payment by Results:
+#
+# * emergency admissions: up, down or no change?
+# * the host's financial result over the contract: surplus or deficit?
+# * the elective waiting list at the end: longer or shorter?
+# * the gap in unmet GP need between the most and the least deprived fifth of the population: wider or
+#   narrower?
+
+# %% [markdown]
+# ## Set-up
+
+# %%
+import os
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ihoabm.compare import paired_differences
+from ihoabm.runner import run, simulate
+from ihoabm.scenario import load_scenario
+
+# %matplotlib inline
+
+FAST = os.environ.get("IHOABM_FAST") == "1"
+PATIENTS = 10_000 if FAST else 20_000
+YEARS = 2 if FAST else 4
+SEEDS = [1, 2] if FAST else [1, 2, 3]
+SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
+pd.set_option("display.width", 180)
+pd.set_option("display.max_columns", 20)
+print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} reported years")
+
+# %% [markdown]
+# ## The contract designs
+#
+# Each design is a built-in scenario plus, where needed, a few parameter overrides. Open `docs/ODD.md` to see
+# what each parameter means and where its default comes from.
+#
+# Two designs need a word of explanation:
+#
+# * **A lower-performing host.** The model has no single "performance" dial. Here we describe a host with
+#   weaker capabilities: it learns slowly from evidence, re-plans only once a year, is cautious about
+#   untested investments and starts out pessimistic about their return. That is our assumption of what
+#   "lower-performing" means; change it if you disagree.
+# * **Social care inside the contract.** The model does not yet have a local authority or social care agent
+#   (see the limitations in `docs/ODD.md`). As an approximation we give the contract an extra GBP 10 a head a
+#   year, spent on discharge support, the community service that lets medically fit patients leave hospital.
+#   The GBP 10 is an illustrative assumption, not a published figure.
+
+# %%
+lead = load_scenario("iho_lead_provider")
+c = lead.community
+EXTRA_SOCIAL_CARE = 10.0  # GBP per head a year: an illustrative assumption
+funding = c.funding_per_head + EXTRA_SOCIAL_CARE
+shares = [s * c.funding_per_head / funding for s in c.stream_shares[:3]]
+shares.append(1.0 - sum(shares))  # what is left (the old discharge share plus the extra) is discharge support
+
+DESIGNS = {
+    "PbR (today)": ("baseline", {}),
+    "lead provider": ("iho_lead_provider", {}),
+    "no need weighting": ("iho_no_need_weighting", {}),
+    "under-funded (93%)": ("iho_underfunded", {}),
+    "under-funded, ICB shares risk": ("iho_underfunded", {"contract.risk_share_corridor": 0.0,
+                                                          "contract.risk_share_icb": 0.9}),
+    "invest-to-save premium": ("iho_invest_to_save", {}),
+    "tied funding 5%": ("iho_lead_provider", {"contract.tied_funding_share": 0.05}),
+    "alliance": ("iho_alliance", {}),
+    "lower-performing host": ("iho_lead_provider", {"host.learning_rate": 0.2, "host.planning_interval_months": 12,
+                                                    "host.risk_appetite": 0.2, "host.prior_return": 0.6}),
+    "social care inside": ("iho_lead_provider", {"community.funding_per_head": funding,
+                                                 "community.stream_shares": shares}),
+}
+pd.DataFrame([{"design": name, "scenario": scenario, "overrides": overrides or ""}
+              for name, (scenario, overrides) in DESIGNS.items()]).set_index("design")
+
+# %% [markdown]
+# ## Run every design with the same seeds
+#
+# Every design is run with the same seeds, so each one meets the same patients and the same chance events
+# (common random numbers, notebook 2). We keep the yearly results and the results by age, deprivation and
+# long-term conditions.
+
+# %%
+annual, by_group = [], []
+for design, (scenario, overrides) in DESIGNS.items():
+    for replication, seed in enumerate(SEEDS):
+        result = run(scenario, **SIZE, **overrides, **{"run.seed": seed})
+        annual.append(result.annual.assign(scenario=design, replication=replication))
+        by_group.append(result.by_group.assign(scenario=design, replication=replication))
+annual = pd.concat(annual, ignore_index=True)
+by_group = pd.concat(by_group, ignore_index=True)
+print(f"{annual['scenario'].nunique()} designs x {len(SEEDS)} replications done")
+
+# %% [markdown]
+# ## Each design against Payment by Results
+#
+# Mean paired differences from PbR, added up over all the reported years (money in GBP million), except the
+# waiting list, which is the difference at the end. Read across a row to see a design's whole story: does it
+# change activity, and who pays?
+
+# %%
+SUMMED = {"nel_admissions": "emergency admissions", "conveyances": "conveyances",
+          "delayed_discharge_days": "delayed discharge days", "gp_unmet": "unmet GP requests"}
+MONEY = {"spend_total": "total spending", "host_surplus": "host result", "acute_surplus": "acute result",
+         "icb_balance": "ICB result"}
+
+
+def against(reference, design):
+    """One design's paired differences from a reference, summed over the years."""
+    comp = paired_differences(annual, reference, design)
+    total = comp.groupby("metric")["diff"].sum()
+    row = {label: total[metric] for metric, label in SUMMED.items()}
+    row.update({f"{label}, GBP m": total[metric] / 1e6 for metric, label in MONEY.items()})
+    end = comp[(comp["metric"] == "waiting_list_end") & (comp["year"] == YEARS)].iloc[0]
+    row["waiting list at end"] = end["diff"]
+    return row
+
+
+versus_pbr = pd.DataFrame({d: against("PbR (today)", d) for d in DESIGNS if d != "PbR (today)"}).T
+versus_pbr.round(1)
+
+# %% [markdown]
+# To see what one lever adds **on top of** the plain lead-provider contract, compare each design with that
+# row instead:
+
+# %%
+versus_lead = pd.DataFrame({d: against("lead provider", d) for d in DESIGNS
+                            if d not in ("PbR (today)", "lead provider")}).T
+versus_lead.round(1)
+
+# %% [markdown]
+# ## Need weighting and inequalities
+#
+# `000_707d870b7c015019.txt` warns that IHOs could widen inequalities; `001_8d9c7674507a0438.txt` argues the
+# budget must follow need. Here are unmet GP requests and emergency admissions per 1,000 residents by
+# deprivation fifth (1 = most deprived), averaged over replications and years.
+
+# %%
+FOCUS = ["PbR (today)", "lead provider", "no need weighting"]
+groups = by_group[by_group["scenario"].isin(FOCUS)]
+per_quintile = groups.groupby(["scenario", "imd_quintile"])[["gp_unmet", "nel_admissions", "population"]].sum()
+rates = per_quintile[["gp_unmet", "nel_admissions"]].div(per_quintile["population"], axis=0) * 1000
+unmet = rates["gp_unmet"].unstack("scenario")[FOCUS]
+unmet.round(1)
+
+# %%
+gap = (rates.xs(1, level="imd_quintile") - rates.xs(5, level="imd_quintile")).reindex(FOCUS)
+gap.columns = ["gap in unmet GP requests per 1,000", "gap in emergency admissions per 1,000"]
+print("Most deprived fifth minus least deprived fifth:")
+gap.round(1)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+unmet.plot(kind="bar", ax=ax)
+ax.set_xlabel("IMD quintile (1 = most deprived)")
+ax.set_ylabel("unmet GP requests per 1,000 a year")
+ax.set_title("Unmet GP need by deprivation")
+fig.tight_layout()
+
+# %% [markdown]
+# *Discussion:* with flat capitation, the money per unit of need falls where need is highest. Which
+# practices lose capacity? Would it show up in the host's accounts?
+
+# %% [markdown]
+# ## Under-funding and the risk share
+#
+# The host's result year by year, and the elective waiting list, for the plain contract, the under-funded
+# contract and the under-funded contract where the ICB shares most of the risk. A host in deficit beyond its
+# risk-share corridor protects itself: it buys less planned care and invests less.
+
+# %%
+RISK = ["lead provider", "under-funded (93%)", "under-funded, ICB shares risk"]
+risk = annual[annual["scenario"].isin(RISK)].groupby(["scenario", "year"])[
+    ["host_surplus", "icb_balance", "waiting_list_end", "elective_admissions"]].mean()
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+for name in RISK:
+    r = risk.xs(name, level="scenario")
+    axes[0].plot(r.index, r["host_surplus"] / 1e6, marker="o", label=name)
+    axes[1].plot(r.index, r["waiting_list_end"], marker="o", label=name)
+axes[0].axhline(0, color="grey", lw=0.8)
+axes[0].set_title("Host surplus (+) or deficit (-), GBP million")
+axes[1].set_title("Elective waiting list at year end")
+for ax in axes:
+    ax.set_xlabel("year")
+axes[0].legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# *Discussion:* sharing risk moves the deficit to the ICB. Does it change what happens to patients on the
+# waiting list? Who should hold the risk when the capitation was set too low?
+
+# %% [markdown]
+# ## Lead provider or alliance
+#
+# In a lead-provider arrangement the host keeps its surplus or deficit. In an alliance, partners share it in
+# proportion to their contract values. Sharing gains, and keeping promises, builds **trust** between partners
+# in the model; shunting costs erodes it. Trust decides how readily the community team accepts early
+# discharges and how well partners share data to find the patients at highest risk.
+
+# %%
+ALLIANCE = ["lead provider", "alliance"]
+results_by_partner = annual[annual["scenario"].isin(ALLIANCE)].groupby("scenario")[
+    ["host_surplus", "acute_surplus", "community_surplus"]].sum() / len(SEEDS) / 1e6
+print("Total result over the contract, GBP million (mean of replications):")
+results_by_partner.round(2)
+
+# %%
+trust = {}
+for design in ALLIANCE:
+    scenario, overrides = DESIGNS[design]
+    model = simulate(scenario, **SIZE, **overrides, **{"run.seed": SEEDS[0]})
+    trust[design] = {f"{a} - {b}": model.network.edges[a, b]["trust"]
+                     for a, b in (("acute", "community"), ("gp", "community"))}
+print("Trust at the end of the run (0 none, 1 complete), one replication:")
+pd.DataFrame(trust).round(2)
+
+# %% [markdown]
+# ## A lower-performing host
+#
+# Compare the "lower-performing host" row with the "lead provider" row in the table against the lead provider
+# above. `000_707d870b7c015019.txt` warns that keeping IHOs for high performers only could widen the gap
+# between places, and asks for a pathway for others. What in the contract could help a weaker host: a longer
+# premium, a wider risk share, support to learn faster?
+
+# %% [markdown]
+# ## Social care inside the contract (an approximation)
+#
+# Delayed discharges happen when medically fit patients wait for support to go home. Compare delayed
+# discharge days and bed days for the plain contract and the one with extra discharge support.
+
+# %%
+SOCIAL = ["lead provider", "social care inside"]
+annual[annual["scenario"].isin(SOCIAL)].groupby("scenario")[
+    ["delayed_discharge_days", "bed_days", "nel_mean_los", "mean_occupancy", "spend_community"]].mean().round(2)
+
+# %% [markdown]
+# ## Your design
+#
+# Now put levers together. Edit `MY_DESIGN` (a scenario to start from, and overrides) and run the cells
+# below. Some ideas: a premium **and** tied funding; a lower-performing host with a wider risk share; flat
+# capitation with a premium. Parameter names are listed in `docs/ODD.md`.
+
+# %%
+MY_DESIGN = ("iho_invest_to_save", {"contract.tied_funding_share": 0.03, "contract.risk_share_corridor": 0.01})
+
+scenario, overrides = MY_DESIGN
+mine = [run(scenario, **SIZE, **overrides, **{"run.seed": seed}).annual.assign(scenario="my design",
+                                                                                 replication=replication)
+        for replication, seed in enumerate(SEEDS)]
+annual = pd.concat([annual[annual["scenario"] != "my design"], *mine], ignore_index=True)
+pd.DataFrame({"my design vs PbR": against("PbR (today)", "my design"),
+              "lead provider vs PbR": against("PbR (today)", "lead provider")}).round(1)
+
+# %% [markdown]
+# ## Check your predictions
+#
+# Go back to your predictions for each lever. Which lever did what you expected? Which surprised you, and
+# which mechanism explains it?
+
+# %% [markdown]
+# ## Discussion questions
+#
+# 1. Which single lever did most to reduce emergency admissions? Which did most to protect the host's
+#    finances? Are they the same lever?
+# 2. Tied funding rewards fewer emergency admissions. What could a host do to earn it that would not be good
+#    for patients? What other outcome would you tie funding to? (`003_75a139838fa332af.txt` discusses
+#    oversight metrics that reward collaboration.)
+# 3. If your design were adopted, who would be the first organisation to complain, and about what?
+# 4. `004_3953673047de9ed5.txt` suggests moving from contractual to structural integration in phases. Where
+#    would an alliance sit on that path, and what would you need to see before moving on?
+# 5. The model leaves out social care as an organisation, mental health and public health (see the
+#    limitations in `docs/ODD.md`). Which of your conclusions might change if they were in?
