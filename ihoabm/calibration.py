@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 TARGETS_FILE = Path(__file__).resolve().parent / "data" / "england_targets.csv"
 
 

@@ -13,7 +13,6 @@ from ihoabm.population import DAYS_PER_YEAR, HOME, Population
 from ihoabm.sampling import RateTable
 from ihoabm.scenario.schema import Scenario
 
-
 MAX_AGE = 120
 
 

@@ -242,7 +242,6 @@ class IHOModel(mesa.Model):
         variable = sc.acute.variable_cost_share
         admission = price("acute", "nel_long", variable * sc.prices.nel_long_stay)
         ae = price("acute", "ae", variable * sc.prices.ae_attendance)
-        conveyances = max(t.year_total("conveyances", year), 1.0)
         admit_if_conveyed = t.year_total("nel_admissions", year) / max(t.year_total("ae_attendances", year), 1.0)
         per_crisis = (t.year_total("nel_admissions", year) * admission + t.year_total("ae_attendances", year) * ae) \
             / max(t.year_total("crises", year), 1.0)
@@ -265,7 +264,6 @@ class IHOModel(mesa.Model):
         if spend[2] > 0:
             observed[2] = t.year_total("vw_step_up", year) * admission / spend[2]
             observable[2] = True
-        del conveyances
         self.host.learn(observed, observable)
 
     # --- helpers used by agents and pathways ---------------------------------------------------------

@@ -57,7 +57,7 @@ def update(m: IHOModel, year: int) -> None:
     for (a, b), names in PATIENT_FLOWS.items():
         g.edges[a, b]["patients"] = sum(m.tally.year_total(n, year) for n in names)
     flows = m.ledger.year_flows(year)
-    for (payer, payee, _), pence in flows.items():
+    for payer, payee, _ in flows:
         if g.has_edge(payer, payee):
             g.edges[payer, payee]["money"] = 0.0
     shared: dict[str, float] = {}

@@ -1,6 +1,7 @@
-"""`HostProvider`: the IHO contract holder. Holds the capitated budget, pays sub-contracts, and plans
-investment in community capacity, prevention and GP proactive care from the returns it expects.
+"""`HostProvider`: the IHO contract holder, planning investment from the returns it expects.
 
+It holds the capitated budget, pays sub-contracts, and invests in community capacity, prevention and GP
+proactive care.
 The host can be wrong: its beliefs start from a prior and move only with what it observes, it discounts
 uncertain returns by its risk appetite, and it can run a deficit.
 """

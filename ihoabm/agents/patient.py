@@ -57,7 +57,7 @@ class Patient(mesa.Agent):
 
     @property
     def frailty(self) -> int:
-        """eFI category: 0 fit, 1 mild, 2 moderate, 3 severe."""
+        """EFI category: 0 fit, 1 mild, 2 moderate, 3 severe."""
         return int(self.model.pop.frailty[self.row])
 
     @property

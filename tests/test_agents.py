@@ -1,0 +1,136 @@
+"""Unit tests of the provider agents' decisions."""
+
+import numpy as np
+import pytest
+
+from ihoabm import IHOModel
+from ihoabm.agents.ambulance import CONVEY_ED, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
+
+
+@pytest.fixture
+def model():
+    return IHOModel("baseline", patients=5_000, years=1, seed=2)
+
+
+def test_admission_readiness_follows_the_marginal_margin(model):
+    acute = model.acute
+    tariff = model.scenario.prices.nel_short_stay
+    acute.occupancy_recent = 0.80
+    start = acute.admission_propensity
+    for _ in range(24):
+        acute.update_behaviour(marginal_income=0.0, bed_day_income=0.0)   # paid nothing for one more
+    assert acute.admission_propensity < start - 0.2
+    for _ in range(24):
+        acute.update_behaviour(marginal_income=tariff, bed_day_income=0.0)  # paid full tariff
+    assert acute.admission_propensity == pytest.approx(model.scenario.acute.base_admission_propensity, abs=0.01)
+
+
+def test_bed_pressure_lowers_admission_readiness_and_raises_discharge_urgency(model):
+    acute = model.acute
+    tariff = model.scenario.prices.nel_short_stay
+    acute.occupancy_recent = 0.80
+    for _ in range(24):
+        acute.update_behaviour(tariff, 0.0)
+    calm_p, calm_u = acute.admission_propensity, acute.discharge_urgency
+    acute.occupancy_recent = 0.97
+    for _ in range(24):
+        acute.update_behaviour(tariff, 0.0)
+    assert acute.admission_propensity < calm_p
+    assert acute.discharge_urgency > calm_u
+
+
+def test_fixed_behaviour_does_not_move():
+    m = IHOModel("baseline", patients=5_000, years=1, seed=2, behaviour_fixed=True)
+    before = (m.acute.admission_propensity, m.acute.discharge_urgency)
+    m.acute.update_behaviour(0.0, 0.0)
+    assert (m.acute.admission_propensity, m.acute.discharge_urgency) == before
+
+
+def test_community_capacity_follows_funding_with_a_lag(model):
+    c = model.community
+    base = c.capacity_by_stream.sum()
+    c.set_funding(c.funding * 2)
+    c.hire()
+    after_one = c.capacity_by_stream.sum()
+    for _ in range(36):
+        c.hire()
+    assert base < after_one < 2 * base * 0.5 + base      # partly there after a month
+    assert c.capacity_by_stream.sum() == pytest.approx(2 * base, rel=0.01)
+
+
+def test_gp_capacity_follows_funding(model):
+    gp = model.gp_practices[0]
+    gp.set_funding(100_000.0)
+    low = gp.capacity_per_day
+    gp.set_funding(200_000.0)
+    assert gp.capacity_per_day == pytest.approx(2 * low)
+
+
+def test_ambulance_uses_free_ucr_slots_only(model):
+    amb = model.ambulance
+    a = model.scenario.ambulance
+    admit = model.scenario.acute.admit_acuity_conveyed
+    acuity = np.array([0.05, a.see_and_treat_below - 0.01, admit - 0.02, admit - 0.02, 0.99])
+    dest = np.ones(5)
+    eligible = np.ones(5, dtype=bool)
+    amb.responses_per_day = 100
+    out, used = amb.triage(acuity, dest, eligible, ucr_slots=1)
+    assert list(out) == [HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL, CONVEY_ED, CONVEY_ED]
+    assert used == 1
+    out, used = amb.triage(acuity, dest, eligible, ucr_slots=0)
+    assert used == 0 and UCR_REFERRAL not in out
+    # With too few crews, the least urgent face-to-face jobs become clinical call-backs.
+    amb.responses_per_day = 2
+    out, _ = amb.triage(acuity, dest, eligible, ucr_slots=0)
+    assert list(out) == [HEAR_AND_TREAT, HEAR_AND_TREAT, HEAR_AND_TREAT, CONVEY_ED, CONVEY_ED]
+
+
+def test_contracts_follow_the_regime():
+    pbr = IHOModel("baseline", patients=3_000, years=1, seed=1)
+    assert pbr.commissioner.contracts["acute"].form == "activity"
+    assert pbr.host is None
+    iho = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=1)
+    # Burn-in is history: PbR until the IHO contract starts in reported year 1.
+    assert iho.commissioner.contracts["acute"].payer == "icb"
+    while iho.day < 366:
+        iho.step()
+    assert iho.commissioner.contracts["acute"].payer == "host"
+    assert iho.commissioner.contracts["acute"].form == "cost_plus"
+    assert iho.commissioner.contracts["capitation"].annual_value > 0
+
+
+def test_host_values_premium_and_learns():
+    m = IHOModel("iho_invest_to_save", patients=3_000, years=1, seed=1)
+    while m.day < 366:
+        m.step()
+    host = m.host
+    with_premium = host.expected_npv()
+    assert host.premium_per_gbp()[:3].min() > 0
+    del m.commissioner.contracts["premium"]
+    without = host.expected_npv()
+    assert np.all(with_premium[:3] > without[:3])
+    assert np.allclose(with_premium[3:], without[3:])
+    before = host.belief.copy()
+    host.learn(np.array([3.0, np.nan, 0.0, 1.0, 1.0]), np.array([True, True, True, False, False]))
+    assert host.belief[0] > before[0] and host.belief[2] < before[2]
+    assert host.belief[1] == before[1] and host.evidence_years[0] == 1
+
+
+def test_host_in_deep_deficit_buys_less_and_invests_less():
+    m = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=1)
+    while m.day < 400:
+        m.step()
+    m.host.reserves = -10 * m.commissioner.capitation_gross
+    m.host.plan()
+    assert m.host.elective_purchase == pytest.approx(0.8)
+    assert m.host.invest.sum() == 0
+
+
+def test_trust_falls_when_delays_are_shunted_onto_the_acute_trust(model):
+    from ihoabm import network
+
+    start = model.network_trust("acute", "community")
+    model.tally.daily[:365, model.tally.index["bed_days"]] = 100
+    model.tally.daily[:365, model.tally.index["delayed_discharge_days"]] = 20
+    network.update(model, 0)
+    assert model.network_trust("acute", "community") < start
