@@ -85,3 +85,16 @@ def test_money_is_conserved_every_contract_year_and_runs_are_deterministic(name)
     again = run(name, patients=5_000, years=2, seed=9).annual
     from ihoabm import results
     pd.testing.assert_frame_equal(results.annual(m), again)
+
+
+def test_risk_share_corridor_and_alliance_shares():
+    lead = simulate("iho_underfunded", patients=10_000, years=2, seed=3)
+    ledger = lead.ledger.frame()
+    cover = ledger[(ledger["category"] == "risk_share") & (ledger["payer"] == "icb")]
+    assert len(cover) == 2, "the ICB covers part of a deficit beyond the corridor each year"
+    alliance = simulate("iho_alliance", patients=10_000, years=2, seed=3)
+    for year in (1, 2):
+        # Partners absorb the host's result: the host ends each year at zero.
+        assert abs(alliance.year_result("host", year)) < 1.0
+    shares = alliance.ledger.frame()
+    assert (shares["category"] == "alliance_share").sum() >= 8
