@@ -128,8 +128,9 @@ def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int,
     for col in ("metric", "target", "allowed range", "model", "result"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for _, r in comp.iterrows():
-        table.add_row(r["metric"], f"{r['target']:,.2f}", f"{r['low']:,.2f} - {r['high']:,.2f}",
-                      f"{r['model']:,.2f}", "[green]pass[/]" if r["pass"] else "[red]FAIL[/]")
+        fmt = "{:,.3f}" if r["target"] < 10 else "{:,.1f}"
+        table.add_row(r["metric"], fmt.format(r["target"]), f"{fmt.format(r['low'])} - {fmt.format(r['high'])}",
+                      fmt.format(r["model"]), "[green]pass[/]" if r["pass"] else "[red]FAIL[/]")
     console.print(table)
     failed = int((~comp["pass"]).sum())
     console.print(f"{len(comp) - failed} of {len(comp)} targets within tolerance")

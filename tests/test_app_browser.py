@@ -142,6 +142,20 @@ def wait_for_day_above(page, selector: str, day: int) -> int:
     pytest.fail(f"the day did not pass {day}")
 
 
+def settled_day(page, selector: str, quiet: float = 2.0) -> int:
+    """The day shown once it has stopped changing for `quiet` seconds (a step under way may still land)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    last, since = day_shown(page, selector), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = day_shown(page, selector)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    pytest.fail("the day kept changing after pause")
+
+
 def image(page, name: str) -> bytes:
     img = page.locator(f"img.ihoabm-{name}").first
     img.wait_for(timeout=WAIT_MS)
@@ -170,7 +184,6 @@ def test_single_model_page(server, browser, traffic, shots):
 
     page.get_by_role("button", name="Step", exact=True).click()
     wait_for_day(page, status, 7)
-    page.wait_for_function("() => true")
     time.sleep(0.5)
     assert image(page, "activity") != before, "the activity figure did not change after a step"
 
@@ -178,11 +191,8 @@ def test_single_model_page(server, browser, traffic, shots):
     reached = wait_for_day_above(page, status, 21)
     page.get_by_role("button", name="❚❚", exact=True).click()
     page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
-    time.sleep(1.0)
-    paused_at = day_shown(page, status)
+    paused_at = settled_day(page, status)
     assert paused_at >= reached
-    time.sleep(1.0)
-    assert day_shown(page, status) == paused_at, "the model kept running after pause"
     page.screenshot(path=shots / "single_played.png", full_page=True)
 
     network_before = image(page, "network")
@@ -225,11 +235,8 @@ def test_comparison_page(server, browser, traffic, shots):
     reached = wait_for_day_above(page, header, 365 + 35)
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=WAIT_MS)
-    time.sleep(1.0)
-    paused_at = day_shown(page, header)
+    paused_at = settled_day(page, header)
     assert paused_at >= reached
-    time.sleep(1.0)
-    assert day_shown(page, header) == paused_at
     page.get_by_text("since the contracts began").wait_for(timeout=WAIT_MS)
     page.screenshot(path=shots / "compare_played.png", full_page=True)
 

@@ -68,8 +68,13 @@ def InputMessages(model: IHOModel) -> None:
 
 
 @solara.component
-def StatusPanel(model: IHOModel) -> None:
-    """Scenario, day, contract phase, the levers in force, and any rejected input."""
+def StatusPanel(model: IHOModel, day: int = 0) -> None:
+    """Scenario, day, contract phase, the levers in force, and any rejected input.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
     sc = model.scenario
     inputs = getattr(model, "inputs", None)
     moved = inputs.from_slider if inputs else frozenset()
@@ -88,20 +93,35 @@ def StatusPanel(model: IHOModel) -> None:
 
 
 @solara.component
-def ActivityPanel(model: IHOModel) -> solara.Element:
-    """Emergency admissions, conveyances, A&E attendances and bed occupancy over time."""
+def ActivityPanel(model: IHOModel, day: int = 0) -> solara.Element:
+    """Emergency admissions, conveyances, A&E attendances and bed occupancy over time.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
     return FigureImage(lambda: figures.activity_figure(model), _key(model), "activity")
 
 
 @solara.component
-def MoneyPanel(model: IHOModel) -> solara.Element:
-    """Spending by setting and providers' surplus or deficit."""
+def MoneyPanel(model: IHOModel, day: int = 0) -> solara.Element:
+    """Spending by setting and providers' surplus or deficit.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
     return FigureImage(lambda: figures.money_figure(model), _key(model), "money")
 
 
 @solara.component
-def NetworkPanel(model: IHOModel) -> None:
-    """Draw the provider network, with a choice of edge width: patient flow or money."""
+def NetworkPanel(model: IHOModel, day: int = 0) -> None:
+    """Draw the provider network, with a choice of edge width: patient flow or money.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
     weight, set_weight = solara.use_state("patients")
     with solara.Column(style=PANEL_STYLE):
         solara.ToggleButtonsSingle(weight, values=["patients", "money"], on_value=set_weight, dense=True)
@@ -110,8 +130,13 @@ def NetworkPanel(model: IHOModel) -> None:
 
 
 @solara.component
-def JourneysPanel(model: IHOModel) -> None:
-    """Tracked patients' journeys as a timeline, and one person's events as a list."""
+def JourneysPanel(model: IHOModel, day: int = 0) -> None:
+    """Tracked patients' journeys as a timeline, and one person's events as a list.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
     patients = model.tracker.patients
     labels = {figures.patient_label(p): row for row, p in patients.items()}
     chosen, set_chosen = solara.use_state(next(iter(labels), ""))
@@ -131,26 +156,28 @@ def JourneysPanel(model: IHOModel) -> None:
            "| day | when | event |\n|---|---|---|\n" + (rows or "| | | nothing yet |"))
 
 
+# SolaraViz re-renders these wrappers after every step; passing the day makes the panel re-render too
+# (a component whose arguments are unchanged is not re-rendered).
 def status_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: status and messages."""
-    return StatusPanel(model)
+    return StatusPanel(model, model.day)
 
 
 def activity_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: activity plots."""
-    return ActivityPanel(model)
+    return ActivityPanel(model, model.day)
 
 
 def money_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: money plots."""
-    return MoneyPanel(model)
+    return MoneyPanel(model, model.day)
 
 
 def network_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: the provider network."""
-    return NetworkPanel(model)
+    return NetworkPanel(model, model.day)
 
 
 def journeys_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: tracked patients' journeys."""
-    return JourneysPanel(model)
+    return JourneysPanel(model, model.day)

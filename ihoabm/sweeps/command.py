@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +19,7 @@ from ihoabm.sweeps.spec import load_sweep
 from ihoabm.sweeps.store import FolderError
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     """Where runs execute."""
 
     processes = "processes"
@@ -27,7 +27,7 @@ class Backend(str, Enum):
     serial = "serial"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Table format of the saved runs."""
 
     parquet = "parquet"
@@ -62,13 +62,13 @@ def sweep_command(
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address "
                                                       "(tcp://host:8786); without it a local cluster starts.")] = None,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder "
-                                                 "[default: out/sweeps/NAME].")] = None,
+                                                 "(default: out/sweeps/NAME).")] = None,
         resume: Annotated[bool, typer.Option("--resume", help="Finish a stopped sweep: run only the missing "
                                              "runs.")] = False,
         retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, rerun failed runs "
                                                    "too.")] = False,
-        fmt: Annotated[Format | None, typer.Option("--format", help="Table format [default: the sweep "
-                                                   "file's, else parquet].")] = None,
+        fmt: Annotated[Format | None, typer.Option("--format", help="Table format (default: the sweep "
+                                                   "file's, else parquet).")] = None,
         report: Annotated[bool, typer.Option("--report/--no-report", help="Write summaries and plots at the "
                                              "end.")] = True,
 ) -> None:
@@ -113,8 +113,10 @@ def _number(value: float) -> str:
 
 
 def report_table(tables: dict[str, pd.DataFrame]) -> Table:
-    """The headline of a sweep's summary: Sobol ST, Morris mu* or tornado swings, one row per metric and
-    parameter; the runs by status when there is nothing else."""
+    """The headline of a sweep's summary, one row per metric and parameter.
+
+    Sobol ST, Morris mu* or the tornado swing, whichever the design gives; the runs by status otherwise.
+    """
     for name, title in (("sobol", "total-order Sobol index ST [95% interval]"),
                         ("morris", "Morris mu* [95% interval] and sigma"),
                         ("tornado", "mean at the parameter's low end -> high end (swing)")):

@@ -99,21 +99,31 @@ def tornado(table: pd.DataFrame, metric: str) -> Figure:
     return fig
 
 
-def heatmap(points: pd.DataFrame, metric: str, x: str, y: str) -> Figure:
-    """Mean of a metric over a two-parameter grid, one panel per arm."""
-    arms = _by_arm(points[points["metric"] == metric])
+def heatmap(points: pd.DataFrame, metric: str, x: str, y: str, year: int) -> Figure:
+    """Mean of a metric over a two-parameter grid in one reported year, one panel per arm."""
+    arms = _by_arm(points[(points["metric"] == metric) & (points["year"] == year)])
     fig, axes = plt.subplots(1, len(arms), figsize=(5.5 * len(arms), 4), squeeze=False)
     for ax, (arm, df) in zip(axes[0], arms, strict=True):
         grid = df.pivot_table(index=y, columns=x, values="mean", aggfunc="mean")
-        image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns])
-        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index])
+        values = grid.to_numpy(dtype=float)
+        image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
+        if values.size <= 100:
+            middle = np.nanmean(values)
+            for (i, j), v in np.ndenumerate(values):
+                ax.text(j, i, f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}", ha="center", va="center",
+                        fontsize=7, color="white" if v < middle else "black")
+        ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
         ax.set_xlabel(x)
         ax.set_ylabel(y)
-        ax.set_title(f"{arm}: mean {_label(metric)}", fontsize=10)
+        ax.set_title(f"{arm}: mean {_label(metric)}, year {year}", fontsize=10)
         fig.colorbar(image, ax=ax)
     fig.tight_layout()
     return fig
+
+
+def _tick(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def close_all() -> None:

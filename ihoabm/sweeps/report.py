@@ -225,8 +225,8 @@ def draw(data: SweepData, tables: dict[str, pd.DataFrame]) -> list[Path]:
         if "tornado" in tables and tables["tornado"]["y_low"].notna().any():
             figures[f"tornado_{metric}"] = lambda m=metric: plots.tornado(tables["tornado"], m)
         if data.spec.design.method == "grid" and len(data.params) == 2:
-            last = tables["points"][tables["points"]["year"] == data.year()]
-            figures[f"heatmap_{metric}"] = lambda m=metric, d=last: plots.heatmap(d, m, *data.params)
+            figures[f"heatmap_{metric}"] = lambda m=metric: plots.heatmap(tables["points"], m, *data.params,
+                                                                          year=data.year())
     written = []
     for name, make in figures.items():
         path = folder / f"{name}.png"

@@ -1,0 +1,97 @@
+"""Workshop notebooks: each runs top to bottom in a fresh kernel, and each .ipynb matches its .py twin.
+
+The kernel is this interpreter (the project's venv), registered under a temporary Jupyter path so no
+system-wide kernel is needed or used. Notebooks run with IHOABM_FAST=1 (smaller runs) unless the variable is
+already set, e.g. `IHOABM_FAST=0 pytest tests/test_notebooks.py` runs them at their workshop sizes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+jupytext = pytest.importorskip("jupytext")
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+EXPECTED = ("01_quickstart", "02_pbr_vs_iho", "03_invest_to_save", "04_uncertainty_and_sweeps",
+            "05_design_an_iho_contract")
+NAMES = sorted({p.stem for p in NOTEBOOKS.glob("*.py")} | {p.stem for p in NOTEBOOKS.glob("*.ipynb")})
+# A notebook whose model module is written separately: its absence (only) is a reason to skip.
+NEEDS = {"04_uncertainty_and_sweeps": "ihoabm.sweeps"}
+KERNEL = "ihoabm-test"
+
+
+def _cells(nb) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source.strip()) for cell in nb.cells]
+
+
+def test_all_workshop_notebooks_are_there_with_twins():
+    for name in EXPECTED:
+        assert (NOTEBOOKS / f"{name}.ipynb").is_file(), f"notebooks/{name}.ipynb is missing"
+        assert (NOTEBOOKS / f"{name}.py").is_file(), f"notebooks/{name}.py (the text twin) is missing"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_and_text_twin_match(name):
+    ipynb_path, py_path = NOTEBOOKS / f"{name}.ipynb", NOTEBOOKS / f"{name}.py"
+    assert ipynb_path.is_file() and py_path.is_file(), f"{name}: needs both .ipynb and .py"
+    ipynb = nbformat.read(ipynb_path, as_version=4)
+    twin = jupytext.read(py_path)
+    a, b = _cells(ipynb), _cells(twin)
+    fix = f"run: jupytext --sync notebooks/{name}.py (or notebooks/{name}.ipynb, whichever you edited)"
+    for i, (cell_a, cell_b) in enumerate(zip(a, b, strict=False)):
+        assert cell_a == cell_b, f"{name}: cell {i} differs between .ipynb and .py; {fix}"
+    assert len(a) == len(b), f"{name}: {len(a)} cells in .ipynb but {len(b)} in .py; {fix}"
+    formats = ipynb.metadata.get("jupytext", {}).get("formats", "")
+    assert formats == "ipynb,py:percent", f"{name}: .ipynb is not paired with a py:percent twin"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_committed_without_outputs(name):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, \
+                f"{name}: cell {i} has outputs; clear them (jupytext --sync from the .py twin does)"
+
+
+@pytest.fixture(scope="session")
+def kernel_name(tmp_path_factory):
+    """A kernelspec that runs this interpreter, on a temporary Jupyter path."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "ihoabm (test interpreter)", "language": "python"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(root))
+        mp.setenv("IHOABM_FAST", os.environ.get("IHOABM_FAST", "1"))
+        mp.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        yield KERNEL
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom(name, kernel_name):
+    module = NEEDS.get(name)
+    if module and importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed yet; {name} uses it")
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(nb, kernel_name=kernel_name, timeout=600,
+                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as exc:
+        pytest.fail(f"{name} failed:\n{exc}", pytrace=False)
+    print(f"{name}: {time.perf_counter() - start:.1f} s")
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{name}: a cell produced an error output"
