@@ -8,6 +8,10 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
@@ -19,7 +23,7 @@
 # * **iho_invest_to_save**: the ICB gives one host provider a need-weighted capitated budget for the whole
 #   population. The host sub-contracts the acute trust (cost plus a margin), community services, GPs and
 #   ambulance, and decides each quarter how much to invest in community capacity, GP proactive care and
-#   prevention. For its first five years the ICB also pays a premium on community activity.
+#   prevention. For the first years of the contract the ICB also pays a premium on community activity.
 #
 # Nothing in the model says "an IHO reduces admissions". Patients' health never looks at the payment regime.
 # Any difference has to come from providers reacting to the money and capacity they see.
@@ -199,8 +203,8 @@ mech.pivot(index="metric", columns="year", values="diff").reindex(MECHANISM).rou
 # %% [markdown]
 # ## Try it yourself
 #
-# * Change `B` above to `"iho_lead_provider"` (no invest-to-save premium, a five-year host horizon) and run
-#   the notebook again. What changes?
+# * Change `B` in the set-up cell to `"iho_lead_provider"` (no invest-to-save premium, and a shorter host
+#   planning horizon) and run the notebook again. What changes?
 # * The same comparison runs from a terminal: `ihoabm compare` (or `ihoabm compare baseline iho_alliance`). It
 #   writes `comparison.csv`, `runs.csv` and `comparison.png` to `out/compare/`.
 # * In the web app (`ihoabm app`, then the **compare** page) you can set up the same pair and watch both runs.

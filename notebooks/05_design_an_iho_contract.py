@@ -8,6 +8,10 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
@@ -100,7 +104,7 @@ DESIGNS = {
     "PbR (today)": ("baseline", {}),
     "lead provider": ("iho_lead_provider", {}),
     "no need weighting": ("iho_no_need_weighting", {}),
-    "under-funded (93%)": ("iho_underfunded", {}),
+    "under-funded": ("iho_underfunded", {}),
     "under-funded, ICB shares risk": ("iho_underfunded", {"contract.risk_share_corridor": 0.0,
                                                           "contract.risk_share_icb": 0.9}),
     "invest-to-save premium": ("iho_invest_to_save", {}),
@@ -111,6 +115,8 @@ DESIGNS = {
     "social care inside": ("iho_lead_provider", {"community.funding_per_head": funding,
                                                  "community.stream_shares": shares}),
 }
+print("Capitation in the under-funded designs, as a share of the cost the ICB observed:",
+      load_scenario("iho_underfunded").contract.capitation_level)
 pd.DataFrame([{"design": name, "scenario": scenario, "overrides": overrides or ""}
               for name, (scenario, overrides) in DESIGNS.items()]).set_index("design")
 
@@ -210,7 +216,7 @@ fig.tight_layout()
 # risk-share corridor protects itself: it buys less planned care and invests less.
 
 # %%
-RISK = ["lead provider", "under-funded (93%)", "under-funded, ICB shares risk"]
+RISK = ["lead provider", "under-funded", "under-funded, ICB shares risk"]
 risk = annual[annual["scenario"].isin(RISK)].groupby(["scenario", "year"])[
     ["host_surplus", "icb_balance", "waiting_list_end", "elective_admissions"]].mean()
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -113,9 +114,28 @@ def traffic() -> Traffic:
     return Traffic()
 
 
+OPEN_PAGES: list = []
+
+
+@contextmanager
+def explained(shots: Path, name: str) -> Iterator[None]:
+    """On failure, save a screenshot of each open page and print its text (what was on screen)."""
+    OPEN_PAGES.clear()
+    try:
+        yield
+    except BaseException:
+        for k, page in enumerate(OPEN_PAGES):
+            if not page.is_closed():
+                page.screenshot(path=shots / f"failure_{name}_{k}.png", full_page=True)
+                print(f"--- page {k} ({page.url}) ---\n{page.locator('body').inner_text()[:3000]}")
+        raise
+
+
 def open_page(browser, url: str, traffic: Traffic, ready: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    OPEN_PAGES.append(page)
+    page.on("console", lambda m: print(f"console {m.type}: {m.text[:300]}") if m.type == "error" else None)
     traffic.watch(page)
     page.goto(url)
     page.get_by_role("button", name=ready, exact=True).wait_for(timeout=WAIT_MS)
@@ -123,8 +143,9 @@ def open_page(browser, url: str, traffic: Traffic, ready: str):
 
 
 def day_shown(page, selector: str) -> int:
-    match = DAY.search(page.locator(selector).first.inner_text())
-    assert match, page.locator(selector).first.inner_text()
+    text = page.locator(selector).first.inner_text(timeout=WAIT_MS)
+    match = DAY.search(text)
+    assert match, text
     return int(match.group(1))
 
 
@@ -175,93 +196,95 @@ def type_into(page, label: str, text: str) -> None:
 
 
 def test_single_model_page(server, browser, traffic, shots):
-    page = open_page(browser, server, traffic, "Step")
-    status = ".ihoabm-status"
-    wait_for_day(page, status, 0)
-    page.get_by_text("ONE MODEL", exact=False).first.wait_for()
-    page.screenshot(path=shots / "single_start.png", full_page=True)
-    before = image(page, "activity")
+    with explained(shots, "single"):
+        page = open_page(browser, server, traffic, "Step")
+        status = ".ihoabm-status"
+        wait_for_day(page, status, 0)
+        page.get_by_text("ONE MODEL", exact=False).first.wait_for()
+        page.screenshot(path=shots / "single_start.png", full_page=True)
+        before = image(page, "activity")
 
-    page.get_by_role("button", name="Step", exact=True).click()
-    wait_for_day(page, status, 7)
-    time.sleep(0.5)
-    assert image(page, "activity") != before, "the activity figure did not change after a step"
+        page.get_by_role("button", name="Step", exact=True).click()
+        wait_for_day(page, status, 7)
+        time.sleep(0.5)
+        assert image(page, "activity") != before, "the activity figure did not change after a step"
 
-    page.get_by_role("button", name="▶", exact=True).click()
-    reached = wait_for_day_above(page, status, 21)
-    page.get_by_role("button", name="❚❚", exact=True).click()
-    page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
-    paused_at = settled_day(page, status)
-    assert paused_at >= reached
-    page.screenshot(path=shots / "single_played.png", full_page=True)
+        page.get_by_role("button", name="▶", exact=True).click()
+        reached = wait_for_day_above(page, status, 21)
+        page.get_by_role("button", name="❚❚", exact=True).click()
+        page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
+        paused_at = settled_day(page, status)
+        assert paused_at >= reached
+        page.screenshot(path=shots / "single_played.png", full_page=True)
 
-    network_before = image(page, "network")
-    choose(page, "Scenario or regime", "iho_lead_provider")
-    page.get_by_role("button", name="Reset", exact=True).click()
-    page.locator(status).get_by_text("iho_lead_provider").wait_for(timeout=WAIT_MS)
-    wait_for_day(page, status, 0)
-    assert "regime iho" in page.locator(status).inner_text()
-    time.sleep(0.5)
-    assert image(page, "network") != network_before, "the network view did not change with the regime"
-    page.get_by_role("button", name="Step", exact=True).click()
-    wait_for_day(page, status, 7)
-    page.screenshot(path=shots / "single_iho.png", full_page=True)
+        network_before = image(page, "network")
+        choose(page, "Scenario or regime", "iho_lead_provider")
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.locator(status).get_by_text("iho_lead_provider").wait_for(timeout=WAIT_MS)
+        wait_for_day(page, status, 0)
+        assert "regime iho" in page.locator(status).inner_text()
+        time.sleep(0.5)
+        assert image(page, "network") != network_before, "the network view did not change with the regime"
+        page.get_by_role("button", name="Step", exact=True).click()
+        wait_for_day(page, status, 7)
+        page.screenshot(path=shots / "single_iho.png", full_page=True)
 
-    type_into(page, "Seed (a whole number)", "abc")
-    type_into(page, "Residents (1,000 to 200,000)", "0")
-    page.get_by_role("button", name="Reset", exact=True).click()
-    page.get_by_text(re.compile("Seed must be a whole number")).wait_for(timeout=WAIT_MS)
-    page.get_by_text(re.compile("Population must be a whole number")).wait_for(timeout=WAIT_MS)
-    page.screenshot(path=shots / "single_bad_input.png", full_page=True)
-    page.get_by_role("button", name="Step", exact=True).click()   # still alive
-    wait_for_day(page, status, 7)
-    page.context.close()
+        type_into(page, "Seed (a whole number)", "abc")
+        type_into(page, "Residents (1,000 to 200,000)", "0")
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.get_by_text(re.compile("Seed must be a whole number")).wait_for(timeout=WAIT_MS)
+        page.get_by_text(re.compile("Population must be a whole number")).wait_for(timeout=WAIT_MS)
+        page.screenshot(path=shots / "single_bad_input.png", full_page=True)
+        page.get_by_role("button", name="Step", exact=True).click()   # still alive
+        wait_for_day(page, status, 7)
+        page.context.close()
 
 
 def test_comparison_page(server, browser, traffic, shots):
-    page = open_page(browser, server + "compare", traffic, "Skip burn-in")
-    header = ".ihoabm-header"
-    wait_for_day(page, header, 0)
-    page.screenshot(path=shots / "compare_start.png", full_page=True)
-    before = image(page, "comparison")
+    with explained(shots, "compare"):
+        page = open_page(browser, server + "compare", traffic, "Skip burn-in")
+        header = ".ihoabm-header"
+        wait_for_day(page, header, 0)
+        page.screenshot(path=shots / "compare_start.png", full_page=True)
+        before = image(page, "comparison")
 
-    page.get_by_role("button", name="Step", exact=True).click()
-    wait_for_day(page, header, 7)
-    time.sleep(0.3)
-    assert image(page, "comparison") != before
-    page.get_by_role("button", name="Skip burn-in", exact=True).click()
-    wait_for_day(page, header, 365)
-    page.get_by_role("button", name="Play", exact=True).click()
-    reached = wait_for_day_above(page, header, 365 + 35)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=WAIT_MS)
-    paused_at = settled_day(page, header)
-    assert paused_at >= reached
-    page.get_by_text("since the contracts began").wait_for(timeout=WAIT_MS)
-    page.screenshot(path=shots / "compare_played.png", full_page=True)
+        page.get_by_role("button", name="Step", exact=True).click()
+        wait_for_day(page, header, 7)
+        time.sleep(0.3)
+        assert image(page, "comparison") != before
+        page.get_by_role("button", name="Skip burn-in", exact=True).click()
+        wait_for_day(page, header, 365)
+        page.get_by_role("button", name="Play", exact=True).click()
+        reached = wait_for_day_above(page, header, 365 + 35)
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=WAIT_MS)
+        paused_at = settled_day(page, header)
+        assert paused_at >= reached
+        page.get_by_text("since the contracts began").wait_for(timeout=WAIT_MS)
+        page.screenshot(path=shots / "compare_played.png", full_page=True)
 
-    # A second browser session has its own pair of runs, still at day 0.
-    other = open_page(browser, server + "compare", traffic, "Skip burn-in")
-    wait_for_day(other, header, 0)
-    other.context.close()
-    assert day_shown(page, header) == paused_at
+        # A second browser session has its own pair of runs, still at day 0.
+        other = open_page(browser, server + "compare", traffic, "Skip burn-in")
+        wait_for_day(other, header, 0)
+        other.context.close()
+        assert day_shown(page, header) == paused_at
 
-    choose(page, "B: alternative (IHO)", "iho_alliance")
-    page.locator(header).get_by_text("iho_alliance").wait_for(timeout=WAIT_MS)
-    wait_for_day(page, header, 0)
-    page.get_by_role("button", name="4 weeks", exact=True).click()
-    page.get_by_role("button", name="Step", exact=True).click()
-    wait_for_day(page, header, 28)
+        choose(page, "B: alternative (IHO)", "iho_alliance")
+        page.locator(header).get_by_text("iho_alliance").wait_for(timeout=WAIT_MS)
+        wait_for_day(page, header, 0)
+        page.get_by_role("button", name="4 weeks", exact=True).click()
+        page.get_by_role("button", name="Step", exact=True).click()
+        wait_for_day(page, header, 28)
 
-    type_into(page, "Seed (a whole number)", "abc")
-    page.get_by_text(re.compile("Seed must be a whole number")).first.wait_for(timeout=WAIT_MS)
-    page.screenshot(path=shots / "compare_bad_seed.png", full_page=True)
-    assert day_shown(page, header) == 28, "a bad seed must leave the runs as they were"
-    page.get_by_role("button", name="Step", exact=True).click()   # still alive
-    wait_for_day(page, header, 56)
-    type_into(page, "Seed (a whole number)", "2")
-    page.locator(header).get_by_text("seed 2").wait_for(timeout=WAIT_MS)
-    page.context.close()
+        type_into(page, "Seed (a whole number)", "abc")
+        page.get_by_text(re.compile("Seed must be a whole number")).first.wait_for(timeout=WAIT_MS)
+        page.screenshot(path=shots / "compare_bad_seed.png", full_page=True)
+        assert day_shown(page, header) == 28, "a bad seed must leave the runs as they were"
+        page.get_by_role("button", name="Step", exact=True).click()   # still alive
+        wait_for_day(page, header, 56)
+        type_into(page, "Seed (a whole number)", "2")
+        page.locator(header).get_by_text("seed 2").wait_for(timeout=WAIT_MS)
+        page.context.close()
 
 
 def test_nothing_leaves_the_machine(server, browser, traffic):

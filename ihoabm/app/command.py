@@ -32,6 +32,9 @@ def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
         "SOLARA_ASSETS_CDN": NO_CDN,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_CHECK_HOOKS": "off",   # Mesa's SolaraViz trips the checker; it would only fill the log
+        # A closed browser tab's models are freed after 30 minutes (Solara keeps them a day by default).
+        "SOLARA_KERNEL_CULL_TIMEOUT": "30m",
         "MPLBACKEND": "Agg",
     })
     return env

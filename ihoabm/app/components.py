@@ -84,8 +84,8 @@ def StatusPanel(model: IHOModel, day: int = 0) -> None:
     with solara.Column(style=PANEL_STYLE, classes=["ihoabm-status"]):
         InputMessages(model)
         Md(
+            f"**Day {model.day}** ({series.when(model.day)}): {series.phase(model)}.\n\n"
             f"### {sc.meta.name}\n{sc.meta.question}\n\n"
-            f"**Day {model.day}** ({series.when(model.day)}): {series.phase(model)}.  \n"
             f"Residents: {sc.run.patients:,} (living now: {model.population_size():,}); seed {sc.run.seed}; "
             f"regime {sc.contract.regime}.\n\n{levers}\n\n"
             "Sliders left at their starting value keep the scenario's own setting. "

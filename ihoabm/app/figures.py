@@ -16,6 +16,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ihoabm.app import series
 from ihoabm.plotting import SETTING_COLOURS
@@ -65,6 +66,9 @@ def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
     ax.set_title(title, fontsize=9)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
+    # Few ticks: tick labels are most of the drawing time, and the app redraws every step.
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.grid(alpha=0.3, lw=0.5)
 
 
@@ -177,8 +181,8 @@ def journeys_figure(model: IHOModel) -> Figure:
     for (label, _, colour, marker), pts in zip(EVENT_KINDS, points, strict=True):
         if pts:
             xy = np.array(pts)
-            ax.scatter(xy[:, 0], xy[:, 1], s=14, c=colour, marker=marker, label=label, linewidths=0.8)
-    ax.set_yticks(range(len(patients)))
+            ax.plot(xy[:, 0], xy[:, 1], ls="none", marker=marker, ms=4, color=colour, label=label, mew=0.8)
+    ax.yaxis.set_major_locator(FixedLocator(range(len(patients))))
     ax.set_yticklabels([patient_label(p) for p in patients], fontsize=6)
     ax.set_ylim(len(patients) - 0.5, -0.5)
     ax.set_xlabel("simulation year", fontsize=8)

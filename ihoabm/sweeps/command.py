@@ -89,22 +89,26 @@ def sweep_command(
             err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(130) from None
     if report and status.done:
-        tables = summarise(out)
-        console.print(report_table(tables))
+        try:
+            console.print(report_table(summarise(out)))
+        except Exception as exc:  # the runs are saved whatever happens to the report
+            err.print(f"warning: the report failed ({type(exc).__name__}: {exc}); the runs are saved, rebuild it "
+                      f"with: ihoabm sweep-report {out}", markup=False, highlight=False, soft_wrap=True)
     _finish(status)
 
 
 def _finish(status: SweepStatus) -> None:
     """The closing line, and exit code 1 when a run failed or was lost."""
-    console.print(f"{status.ok} runs done now, {status.skipped} already done, {status.failed} failed; "
-                  f"results in {status.out}/", highlight=False)
+    console.print(f"{status.ok + status.failed} runs done now ({status.failed} failed), {status.skipped} done "
+                  f"before; results in {status.out}/", highlight=False)
     if status.lost:
         err.print(f"error: {len(status.lost)} runs were lost ({status.lost_reason}); finished runs are saved, "
                   f"rerun with --resume to finish", markup=False, highlight=False, soft_wrap=True)
-    if status.failed:
-        err.print(f"{status.failed} runs failed; their errors are in {status.out}/runs table, column error",
-                  highlight=False)
-    if status.failed or status.lost:
+    if status.failed_total:
+        err.print(f"{status.failed_total} runs failed; their errors are in the error column of "
+                  f"{status.runs_table} (rerun them with --resume --retry-failed)", markup=False, highlight=False,
+                  soft_wrap=True)
+    if status.failed_total or status.lost:
         raise typer.Exit(1)
 
 

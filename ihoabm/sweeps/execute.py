@@ -3,7 +3,9 @@
 Workers only compute: a run's rows and record travel back to this process, which alone writes the output
 folder (so a Dask cluster needs no shared disk). A run that raises is saved as failed with its error and the
 sweep goes on. Ctrl-C stops the sweep, keeps every finished run and rewrites the tables; `resume=True` then
-runs only the missing ones. A worker that dies loses only the runs it held; they count as missing too.
+runs only the missing ones. When a worker process dies (killed, out of memory) the process pool is restarted
+and its runs are run again, up to 3 times; Dask reschedules them itself. Runs still lost are reported and
+count as missing, so `resume=True` runs them.
 
 Results do not depend on the backend or the number of workers: each run is a pure function of its scenario
 and seed.
@@ -16,12 +18,16 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import socket
+import threading
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +41,7 @@ from ihoabm.sweeps.store import FolderError, SweepFolder, clear_stale_temporarie
 
 BACKENDS = ("serial", "processes", "dask")
 FAIL_ENV = "IHOABM_SWEEP_FAIL_RUNS"
+MAX_POOL_RESTARTS = 3
 Outcome = tuple[dict[str, Any], pd.DataFrame | None]
 Progress = Callable[[int, int, int], None]
 
@@ -55,14 +62,21 @@ class SweepStatus:
     skipped: int = 0
     ok: int = 0
     failed: int = 0
+    failed_before: int = 0
     lost: list[str] = field(default_factory=list)
     lost_reason: str = ""
     out: Path = Path()
+    runs_table: Path = Path()
 
     @property
     def done(self) -> int:
         """Runs finished so far, including those an earlier call finished."""
         return self.skipped + self.ok + self.failed
+
+    @property
+    def failed_total(self) -> int:
+        """Failed runs in the folder, including those an earlier call saved."""
+        return self.failed_before + self.failed
 
 
 def scenario_hash(scenario: Any) -> str:
@@ -112,43 +126,65 @@ def _serial(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterat
         yield task, execute(task)
 
 
-def _processes(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
+def _new_pool(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: Mesa forces it anyway, and a forked child of a threaded parent can deadlock.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down now: cancel queued runs and end the workers (their runs will not be saved)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.terminate()
+
+
+def _processes(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
+    queue = deque(tasks)
     pending: dict[Future[Outcome], RunTask] = {}
-    queue = iter(tasks)
-    finished = False
-    try:
-        # Keep a short queue per worker rather than submitting everything, so Ctrl-C has little to cancel.
-        for task in queue:
+    pool = _new_pool(workers)
+    restarts, finished = 0, False
+
+    def fill() -> None:
+        # A short queue per worker rather than everything at once, so Ctrl-C or a dead worker costs little.
+        while queue and len(pending) < 2 * workers:
+            task = queue.popleft()
             pending[pool.submit(execute, task)] = task
-            if len(pending) >= 2 * workers:
-                break
+
+    try:
+        fill()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
+            broken: list[RunTask] = []
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                done = set(wait(pending)[0])  # the pool is dead: every pending run ends now
+            for fut in sorted(done, key=lambda f: pending[f].index):
                 task = pending.pop(fut)
-                try:
-                    yield task, fut.result()
-                except Exception as exc:  # BrokenProcessPool: a worker died, the run is lost, not failed
-                    yield task, exc
-                nxt = next(queue, None)
-                if nxt is not None:
-                    try:
-                        pending[pool.submit(execute, nxt)] = nxt
-                    except Exception as exc:  # the pool is broken: the rest are lost
-                        yield nxt, exc
-                        for rest in queue:
-                            yield rest, exc
+                exc = fut.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    broken.append(task)
+                elif exc is not None and not isinstance(exc, Exception):
+                    raise exc  # KeyboardInterrupt inside a worker: Ctrl-C reached the whole process group
+                else:
+                    yield task, exc if exc is not None else fut.result()
+            if broken:
+                # A worker was killed (out of memory, say): start a new pool and rerun its runs, a few times.
+                _stop_pool(pool)
+                if restarts == MAX_POOL_RESTARTS:
+                    for task in [*broken, *queue]:
+                        yield task, BrokenProcessPool(f"worker processes died {restarts + 1} times")
+                    queue.clear()
+                    break
+                restarts += 1
+                queue.extendleft(reversed(broken))
+                pool = _new_pool(workers)
+            fill()
         finished = True
     finally:
         if finished:
             pool.shutdown(wait=True)
         else:
-            procs = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:  # a stopped sweep should not wait for runs whose results nobody will save
-                proc.terminate()
+            _stop_pool(pool)
 
 
 def _dask(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
@@ -156,8 +192,15 @@ def _dask(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        # Workers start with Ctrl-C ignored (they inherit it): this process stops them, without their tracebacks.
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         client = Client(cluster)
     else:
         try:
@@ -190,7 +233,7 @@ RUNNERS = {"serial": _serial, "processes": _processes, "dask": _dask}
 def _prepare(spec: SweepSpec, folder: SweepFolder, tasks: list[RunTask], points: pd.DataFrame, resume: bool,
              toml_text: str | None) -> None:
     dhash = design_hash(tasks)
-    if folder.holds_sweep():
+    if folder.holds_runs():
         if not resume:
             raise FolderError(f"--out {folder.root}: already holds a sweep; add --resume to finish it, or choose "
                               "a new --out folder")
@@ -228,9 +271,7 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
     if workers < 1:
         raise FolderError(f"--workers {workers}: must be at least 1")
     spec = load_sweep(spec_or_path)
-    toml_text = None
-    if isinstance(spec_or_path, str | Path) and Path(spec_or_path).is_file():
-        toml_text = Path(spec_or_path).read_text()
+    toml_text = spec.path.read_text() if spec.path is not None and spec.path.is_file() else None
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FolderError(f"--out {out}: exists and is not a folder; give a folder path")
@@ -239,7 +280,7 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
     patterns = (*fail_runs, *_injected())
     tasks = [RunTask(**{**t.__dict__, "inject_failure": any(fnmatch.fnmatchcase(t.run_id, p) for p in patterns)})
              for t in make_tasks(spec, points)]
-    status = SweepStatus(total=len(tasks), out=out)
+    status = SweepStatus(total=len(tasks), out=out, runs_table=folder.table("runs"))
     with folder.lock():
         _prepare(spec, folder, tasks, points, resume, toml_text)
         records = folder.records()
@@ -247,9 +288,9 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
             records = {k: r for k, r in records.items() if r.get("status") == "ok"}
         todo = [t for t in tasks if t.run_id not in records]
         status.skipped = len(tasks) - len(todo)
-        failed_before = sum(r.get("status") != "ok" for r in records.values())
+        status.failed_before = sum(r.get("status") != "ok" for r in records.values())
         if progress:
-            progress(status.done, status.total, failed_before)
+            progress(status.done, status.total, status.failed_before)
         stream = RUNNERS[backend](todo, min(workers, max(len(todo), 1)), scheduler) if todo else iter(())
         interrupted = False
         last_table = time.monotonic()
@@ -265,7 +306,7 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
                 status.ok += record["status"] == "ok"
                 status.failed += record["status"] != "ok"
                 if progress:
-                    progress(status.done, status.total, failed_before + status.failed)
+                    progress(status.done, status.total, status.failed_before + status.failed)
                 if time.monotonic() - last_table > 2.0:
                     folder.write_runs_table(records)
                     last_table = time.monotonic()

@@ -62,28 +62,24 @@ def load(out: Path) -> SweepData:
     return SweepData(spec, folder.load_design(), folder.runs_table(records), folder.results(records), folder)
 
 
-def intervals(values: pd.Series) -> dict[str, float]:
-    """Mean, standard deviation and 95% t-interval of replications (NaN interval for one replication)."""
-    x = values.dropna().to_numpy(dtype=float)
-    n = x.size
-    mean = float(x.mean()) if n else float("nan")
-    sd = float(x.std(ddof=1)) if n > 1 else float("nan")
-    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
-    return {"n": n, "mean": mean, "sd": sd, "lo": mean - half, "hi": mean + half}
-
-
 def point_summary(data: SweepData) -> pd.DataFrame:
-    """Mean and 95% interval across replications, per arm, point, year and metric (long format)."""
+    """Mean, standard deviation and 95% t-interval across replications, per arm, point, year and metric.
+
+    The interval is NaN where a point has a single successful replication.
+    """
     res, params = data.results, data.params
+    columns = ["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"]
     if res.empty:
-        return pd.DataFrame(columns=["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"])
+        return pd.DataFrame(columns=columns)
     long = res.melt(id_vars=["arm", "point", "year"], value_vars=data.metrics, var_name="metric")
-    rows = [{"arm": arm, "point": point, "year": year, "metric": metric, **intervals(g["value"])}
-            for (arm, point, year, metric), g in long.groupby(["arm", "point", "year", "metric"], sort=True)]
-    table = pd.DataFrame(rows)
+    table = long.groupby(["arm", "point", "year", "metric"], sort=True)["value"].agg(
+        n="count", mean="mean", sd="std").reset_index()
+    n = table["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)) * table["sd"] / np.sqrt(n), np.nan)
+    table["lo"], table["hi"] = table["mean"] - half, table["mean"] + half
     values = data.design.drop_duplicates("point")[["point", *params]]
-    table = table.merge(values, on="point", how="left")
-    return table[["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"]]
+    return table.merge(values, on="point", how="left")[columns]
 
 
 def _point_means(data: SweepData, arm: str, metric: str, year: int) -> np.ndarray:

@@ -106,6 +106,11 @@ class SweepSpec(_Strict):
         """The file (or description) the spec came from, for messages."""
         return self._origin
 
+    @property
+    def path(self) -> Path | None:
+        """The sweep file, when the spec was loaded from one."""
+        return Path(self._origin) if self._folder is not None else None
+
     def kind(self, name: str) -> type:
         """The Python type (`bool`, `int`, `float` or `str`) of a swept parameter in the scenario schema."""
         return field_kind(name)
@@ -189,9 +194,17 @@ def _model_at(parts: tuple[Any, ...]) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+_TAGS = {"bool", "int", "float", "str"}
+
+
 def _describe(exc: ValidationError, origin: str) -> str:
     err = exc.errors()[0]
-    loc = _loc(tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p)))
+    # Drop the union-member tags pydantic adds to locations ("values[0].bool").
+    loc = _loc(tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _TAGS))))
+    if err["type"] == "string_pattern_mismatch":
+        return f"{origin}: {loc}: use letters, digits and _, starting with a letter (got {err.get('input')!r})"
+    if len(err["loc"]) > 1 and err["loc"][-1] in _TAGS:
+        return f"{origin}: {loc}: must be a number, true/false or a word (got {err.get('input')!r})"
     if err["type"] == "extra_forbidden":
         owner = _model_at(err["loc"][:-1])
         allowed = ", ".join(owner.model_fields) if owner else "see the documentation"

@@ -59,9 +59,9 @@ class SweepFolder:
         return self.root / f"{name}.{self.fmt}"
 
     # --- whole folder ---------------------------------------------------------------------------------------
-    def holds_sweep(self) -> bool:
-        """Whether a sweep has already written here."""
-        return self.manifest.exists() or self.records_dir.exists()
+    def holds_runs(self) -> bool:
+        """Whether a sweep has already saved a run here (a folder with a manifest alone can be reused)."""
+        return self.records_dir.exists() and any(self.records_dir.glob("*.json"))
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -151,16 +151,35 @@ class SweepFolder:
         return table
 
     def results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
-        """All finished runs' rows, in design order then year."""
+        """All finished runs' rows, in design order then year.
+
+        Rows come from the consolidated results table where it is newer than a run's part, and from the
+        part otherwise, so a big sweep is not re-read part by part after every session.
+        """
         ok = sorted((r for r in records.values() if r.get("status") == "ok"), key=lambda r: r["index"])
-        frames = []
+        table = self.table("results")
+        cached = pd.DataFrame()
+        if table.exists():
+            cached = pd.read_csv(table) if self.fmt == "csv" else pd.read_parquet(table)
+            since = table.stat().st_mtime
+        frames, fresh = [], set()
         for rec in ok:
             path = self._part(rec["run_id"])
-            if path is not None:
+            if path is None:
+                continue
+            if not cached.empty and path.stat().st_mtime < since:
+                fresh.add(rec["run_id"])
+            else:
                 frames.append(pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path))
+        if fresh:
+            frames.append(cached[cached["run_id"].isin(fresh)])
         if not frames:
             return pd.DataFrame(columns=["run_id", "arm", "point", "replication", "year"])
-        return pd.concat(frames, ignore_index=True)
+        out = pd.concat(frames, ignore_index=True)
+        order = {rec["run_id"]: rec["index"] for rec in ok}
+        key = out["run_id"].map(order)
+        return out.assign(_order=key).sort_values(["_order", "year"], kind="stable").drop(
+            columns="_order").reset_index(drop=True)
 
     def write_results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """Rebuild the results table from the parts, atomically."""
