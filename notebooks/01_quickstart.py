@@ -18,8 +18,8 @@
 # # 1. Quick start: run the baseline and read what comes out
 #
 # This notebook runs the **baseline**: an England-like local health economy paid by **Payment by Results**
-# (PbR). The acute trust is paid a national tariff for each admission and A&E attendance, community services get
-# a fixed block, GP practices get capitation and the ambulance service is paid per incident.
+# (PbR). The acute trust is paid a national tariff for each admission and A&E attendance, community services
+# get a fixed block, GP practices get capitation and the ambulance service is paid per incident.
 #
 # You do not need to know Python. Run each cell in turn (Shift + Enter) and read the text between them.
 #
@@ -156,8 +156,8 @@ ledger = result.ledger[result.ledger["year"] == first_year]
 # ## Follow one person
 #
 # The population is held as arrays for speed, but a few residents are **tracked** so you can read their
-# journey. Here is the tracked person with the most out-of-the-ordinary events. Routine GP appointments and the
-# monthly caseload reviews are hidden to keep the list short. Day 0 is the start of the burn-in year.
+# journey. Here is the tracked person with the most out-of-the-ordinary events. Routine GP appointments and
+# the monthly caseload reviews are hidden to keep the list short. Day 0 is the start of the burn-in year.
 
 # %%
 model = simulate("baseline", **{"run.patients": PATIENTS, "run.years": YEARS, "run.seed": SEED})

@@ -19,8 +19,8 @@
 #
 # Moving care out of hospital is usually sold as "invest to save": spend more on community services now,
 # spend less on emergency hospital care later. The seed document `001_8d9c7674507a0438.txt` argues that real
-# savings may take a decade to appear. This notebook looks at **when** money is spent and **when** (or whether)
-# it comes back.
+# savings may take a decade to appear. This notebook looks at **when** money is spent and **when** (or
+# whether) it comes back.
 #
 # **Learning objectives.** By the end you will be able to:
 #
@@ -78,7 +78,8 @@ print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} reported year
 #   year from what it can observe;
 # * **prevention**: spending on prevention slows the onset of long-term conditions, and that effect builds up
 #   over years;
-# * **the premium**: the ICB pays an invest-to-save premium on community activity only for the first few years.
+# * **the premium**: the ICB pays an invest-to-save premium on community activity only for the first few
+#   years.
 #
 # Their values in this scenario (each is explained, with its source, in `docs/ODD.md`):
 
@@ -109,9 +110,9 @@ table = comp[comp["metric"].isin(YEARLY)].pivot(index="metric", columns="year", 
 table.round(0)
 
 # %% [markdown]
-# Read the rows from top to bottom: the money going **in** (community and prevention), the money coming **out**
-# of acute care, the net change in total spending, then the activity that moved. In which year does each row
-# change most? Is there a gap between the first rows and the activity rows?
+# Read the rows from top to bottom: the money going **in** (community and prevention), the money coming
+# **out** of acute care, the net change in total spending, then the activity that moved. In which year does
+# each row change most? Is there a gap between the first rows and the activity rows?
 
 # %% [markdown]
 # ## Step 2: the J-curve
@@ -126,7 +127,8 @@ yearly = comp[comp["metric"] == "spend_total"].set_index("year")
 cumulative = comp[comp["metric"] == "cumulative_spend"].set_index("year")
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.bar(yearly.index, -yearly["diff"] / 1e6, color="#95a5a6", label="net saving in the year")
-ax.plot(cumulative.index, -cumulative["diff"] / 1e6, color="#c0392b", marker="o", label="cumulative net saving")
+ax.plot(cumulative.index, -cumulative["diff"] / 1e6, color="#c0392b", marker="o",
+        label="cumulative net saving")
 ax.fill_between(cumulative.index, -cumulative["diff_hi"] / 1e6, -cumulative["diff_lo"] / 1e6, color="#c0392b",
                 alpha=0.2, label="95% interval")
 ax.axhline(0, color="black", lw=0.8)

@@ -97,9 +97,10 @@ widths.round(0)
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 for ax, (metric, df) in zip(axes, widths.groupby("metric"), strict=True):
-    ax.errorbar(df["replications"], df["mean difference"],
-                yerr=[df["mean difference"] - df["interval low"], df["interval high"] - df["mean difference"]],
-                fmt="o", capsize=5, color="#2c3e50")
+    below = df["mean difference"] - df["interval low"]
+    above = df["interval high"] - df["mean difference"]
+    ax.errorbar(df["replications"], df["mean difference"], yerr=[below, above], fmt="o", capsize=5,
+                color="#2c3e50")
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xticks(counts)
     ax.set_xlabel("replications")
@@ -156,8 +157,8 @@ last
 fig, ax = plt.subplots(figsize=(6, 4))
 for arm, df in last.groupby("arm"):
     df = df.sort_values("community.funding_per_head")
-    ax.errorbar(df["community.funding_per_head"], df["mean"], yerr=[df["mean"] - df["lo"], df["hi"] - df["mean"]],
-                marker="o", capsize=4, label=arm)
+    ax.errorbar(df["community.funding_per_head"], df["mean"],
+                yerr=[df["mean"] - df["lo"], df["hi"] - df["mean"]], marker="o", capsize=4, label=arm)
 ax.set_xlabel("community funding, GBP per head a year")
 ax.set_ylabel("emergency admissions in the last year")
 ax.set_title("Emergency admissions by community funding")

@@ -22,15 +22,22 @@
 # risk and what it pays to do. In this notebook you try those choices, one at a time and then together, on
 # the same simulated population.
 #
-# | lever | what it changes in the model | seed document |
-# |---|---|---|
-# | need weighting | capitation per head adjusted for expected need (age, conditions, deprivation), or flat | `001_8d9c7674507a0438.txt`, `000_707d870b7c015019.txt` |
-# | funding level and risk share | capitation as a share of observed cost; how much of a surplus or deficit the host keeps | `002_6c04c8fc5612d0c0.txt` |
-# | invest-to-save premium | an extra payment for each community contact, for the first years | `001_8d9c7674507a0438.txt` |
-# | tied funding | part of the capitation held back and paid only if emergency admissions do not rise | `001_8d9c7674507a0438.txt`, `003_75a139838fa332af.txt` |
-# | lead provider or alliance | the host bears the result alone, or shares it with partners | `004_3953673047de9ed5.txt`, `002_6c04c8fc5612d0c0.txt` |
-# | a lower-performing host | a host that learns slowly, plans rarely and is cautious | `000_707d870b7c015019.txt` |
-# | social care inside the contract | more discharge support paid for from the contract (an approximation) | `000_707d870b7c015019.txt`, `003_75a139838fa332af.txt` |
+# The levers, what each changes in the model, and the seed documents they come from:
+#
+# * **Need weighting**: capitation per head adjusted for expected need (age, conditions, deprivation), or
+#   flat (`001_8d9c7674507a0438.txt`, `000_707d870b7c015019.txt`).
+# * **Funding level and risk share**: capitation as a share of the cost the ICB observed; how much of a
+#   surplus or deficit the host keeps (`002_6c04c8fc5612d0c0.txt`).
+# * **Invest-to-save premium**: an extra payment for each community contact, for the first years
+#   (`001_8d9c7674507a0438.txt`).
+# * **Tied funding**: part of the capitation held back and paid only if emergency admissions do not rise
+#   (`001_8d9c7674507a0438.txt`, `003_75a139838fa332af.txt`).
+# * **Lead provider or alliance**: the host bears the result alone, or shares it with its partners
+#   (`004_3953673047de9ed5.txt`, `002_6c04c8fc5612d0c0.txt`).
+# * **A lower-performing host**: a host that learns slowly, plans rarely and is cautious
+#   (`000_707d870b7c015019.txt`).
+# * **Social care inside the contract**: more discharge support paid for from the contract, as an
+#   approximation (`000_707d870b7c015019.txt`, `003_75a139838fa332af.txt`).
 #
 # **Learning objectives.** By the end you will be able to:
 #
@@ -110,7 +117,8 @@ DESIGNS = {
     "invest-to-save premium": ("iho_invest_to_save", {}),
     "tied funding 5%": ("iho_lead_provider", {"contract.tied_funding_share": 0.05}),
     "alliance": ("iho_alliance", {}),
-    "lower-performing host": ("iho_lead_provider", {"host.learning_rate": 0.2, "host.planning_interval_months": 12,
+    "lower-performing host": ("iho_lead_provider", {"host.learning_rate": 0.2,
+                                                    "host.planning_interval_months": 12,
                                                     "host.risk_appetite": 0.2, "host.prior_return": 0.6}),
     "social care inside": ("iho_lead_provider", {"community.funding_per_head": funding,
                                                  "community.stream_shares": shares}),
@@ -185,7 +193,8 @@ versus_lead.round(1)
 # %%
 FOCUS = ["PbR (today)", "lead provider", "no need weighting"]
 groups = by_group[by_group["scenario"].isin(FOCUS)]
-per_quintile = groups.groupby(["scenario", "imd_quintile"])[["gp_unmet", "nel_admissions", "population"]].sum()
+COUNTS = ["gp_unmet", "nel_admissions", "population"]
+per_quintile = groups.groupby(["scenario", "imd_quintile"])[COUNTS].sum()
 rates = per_quintile[["gp_unmet", "nel_admissions"]].div(per_quintile["population"], axis=0) * 1000
 unmet = rates["gp_unmet"].unstack("scenario")[FOCUS]
 unmet.round(1)
@@ -277,8 +286,8 @@ pd.DataFrame(trust).round(2)
 
 # %%
 SOCIAL = ["lead provider", "social care inside"]
-annual[annual["scenario"].isin(SOCIAL)].groupby("scenario")[
-    ["delayed_discharge_days", "bed_days", "nel_mean_los", "mean_occupancy", "spend_community"]].mean().round(2)
+DISCHARGE = ["delayed_discharge_days", "bed_days", "nel_mean_los", "mean_occupancy", "spend_community"]
+annual[annual["scenario"].isin(SOCIAL)].groupby("scenario")[DISCHARGE].mean().round(2)
 
 # %% [markdown]
 # ## Your design
@@ -288,7 +297,8 @@ annual[annual["scenario"].isin(SOCIAL)].groupby("scenario")[
 # capitation with a premium. Parameter names are listed in `docs/ODD.md`.
 
 # %%
-MY_DESIGN = ("iho_invest_to_save", {"contract.tied_funding_share": 0.03, "contract.risk_share_corridor": 0.01})
+MY_DESIGN = ("iho_invest_to_save", {"contract.tied_funding_share": 0.03,
+                                    "contract.risk_share_corridor": 0.01})
 
 scenario, overrides = MY_DESIGN
 mine = [run(scenario, **SIZE, **overrides, **{"run.seed": seed}).annual.assign(scenario="my design",

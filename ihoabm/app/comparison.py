@@ -12,6 +12,7 @@ import time
 
 import solara
 import solara.lab
+from matplotlib.figure import Figure
 
 from ihoabm.app import figures, series
 from ihoabm.app.components import FigureImage, Md
@@ -66,7 +67,9 @@ def ComparisonPage() -> None:
     initial = solara.use_memo(lambda: Pair.build(DEFAULT_A, DEFAULT_B, DEFAULT_POPULATION, DEFAULT_SEED), [])
     pair = solara.use_reactive(initial)
     tick = solara.use_reactive(0)
-    lock = solara.use_memo(threading.Lock, [])
+    # Held while a run steps and while the page reads it: Play steps in a thread, and a render may run in
+    # another, so without it a figure could mix days (A stepped, B not yet).
+    lock = solara.use_memo(threading.RLock, [])
     population_ok, population_problem = check_population(patients_text.value)
     seed_ok, seed_problem = check_seed(seed_text.value)
 
@@ -83,8 +86,7 @@ def ComparisonPage() -> None:
         except ScenarioError as exc:
             message.set(f"{exc}. The runs were not changed.")
             return
-        with lock:
-            pair.set(new)
+        pair.set(new)
         message.set("")
         tick.set(tick.value + 1)
 
@@ -114,6 +116,14 @@ def ComparisonPage() -> None:
 
     _ = tick.value  # subscribe: the pair is mutated in place, tick says when
     current = pair.value
+    with lock:
+        header, table, day = header_markdown(current), summary_markdown(current), current.day
+
+    def draw() -> Figure:
+        with lock:
+            return figures.comparison_figure(current.a, current.b, current.a.scenario.meta.name,
+                                             current.b.scenario.meta.name)
+
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column():
@@ -140,10 +150,7 @@ def ComparisonPage() -> None:
             if message.value:
                 solara.Error(message.value, classes=["ihoabm-message"])
     with solara.Column(style={"width": "100%"}):
-        Md(header_markdown(current), classes=["ihoabm-header"])
-        FigureImage(lambda: figures.comparison_figure(current.a, current.b, current.a.scenario.meta.name,
-                                                      current.b.scenario.meta.name),
-                    (id(current), current.day), "comparison")
-        table = summary_markdown(current)
+        Md(header, classes=["ihoabm-header"])
+        FigureImage(draw, (id(current), day), "comparison")
         if table:
             Md(table, classes=["ihoabm-summary"])
