@@ -96,8 +96,10 @@ class IHOModel(mesa.Model):
         tracked = self.streams["tracking"].choice(n, size=min(sc.run.tracked_patients, n), replace=False)
         self.tracker = Tracker(self, sorted(int(r) for r in tracked))
 
-        self._start_month()
+        # Contracts first, so the first month's capacities and behaviour see this year's money.
+        self._update_lists()
         self.commissioner.open_year(0)
+        self._start_month()
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.datacollector.collect(self)
         self.running = True

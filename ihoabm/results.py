@@ -55,6 +55,8 @@ def annual(m: IHOModel) -> pd.DataFrame:
         row["community_surplus"] = m.year_result("community", y)
         row["icb_balance"] = m.year_result("icb", y)
         row["host_surplus"] = m.year_result("host", y)
+        # Primary care is paid by capitation; its activity is still costed, at the PSSRU unit cost.
+        row["primary_activity_value"] = t.year_total("gp_appointments", y) * sc.prices.gp_consultation
         for name in EXTRA_COUNTS:
             row[name] = t.year_total(name, y)
         rows.append(row)

@@ -81,8 +81,12 @@ class HostProvider(mesa.Agent):
         npv = self.expected_npv()
         self.last_npv = npv
         budget = h.max_invest_share * contract_value * affordability
+        # The better a lever looks, the more of the budget it gets (assumption: an expected NPV of one
+        # pound per pound invested earns half the budget); weak cases get little, so the horizon matters.
         positive = np.maximum(npv, 0.0)
-        target = budget * positive / positive.sum() if positive.sum() > 0 else np.zeros_like(npv)
+        share = positive / (positive + 1.0)
+        share = share / max(share.sum(), 1.0)
+        target = budget * share
         # Moving money takes a planning cycle or two: partial adjustment avoids whiplash.
         self.invest += 0.5 * (target - self.invest)
         self.invest[self.invest < 1.0] = 0.0

@@ -259,3 +259,10 @@ class Scenario(Section):
     contract: Contract
     host: Host
     network: Network
+
+    @model_validator(mode="after")
+    def _burn_in_for_observed_contracts(self) -> Scenario:
+        if self.contract.regime != "pbr" and self.run.burn_in_years < 1:
+            raise ValueError("run.burn_in_years must be at least 1 for the blended and iho regimes: their "
+                             "contracts are set from the costs observed in the burn-in year")
+        return self
