@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 import warnings
 
 import ipyvuetify as v
@@ -234,6 +236,43 @@ def test_comparison_page_steps_skips_burn_in_and_rejects_bad_seed():
     text = html_text(rc)
     assert "<strong>Day 0</strong>" in text and "3,000 residents, seed 9" in text
     assert alerts(rc) == ""
+
+
+def shown_day(rc) -> int:
+    return int(re.search(r"Day (\d+)</strong>", html_text(rc)).group(1))
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_comparison_page_plays_and_pauses():
+    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
+    button(rc, "Play").click()
+    wait_until(lambda: shown_day(rc) >= 21)
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    button(rc, "Pause").click()
+    wait_until(lambda: rc.find(v.Btn, children=["Play"]).widgets != [])
+    time.sleep(0.5)
+    paused = shown_day(rc)
+    time.sleep(0.5)
+    assert shown_day(rc) == paused
+    assert paused % 7 == 0
+
+
+def test_single_page_plays_and_pauses():
+    _, rc = solara.render(InLayout(SinglePage), handle_error=False)
+    button(rc, "▶").click()
+    wait_until(lambda: "<strong>Day 14</strong>" in html_text(rc) or "<strong>Day 21</strong>" in html_text(rc))
+    button(rc, "❚❚").click()
+    wait_until(lambda: rc.find(v.Btn, children=["▶"]).widgets != [])
+    time.sleep(0.5)
+    paused = shown_day(rc)
+    time.sleep(0.5)
+    assert shown_day(rc) == paused
 
 
 def test_comparison_page_scenario_change_rebuilds_both_runs():

@@ -48,7 +48,8 @@ def server() -> Iterator[str]:
     cmd = [sys.executable, "-c", "from ihoabm.cli import app; app()", "app", "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
-    lines: list[str] = []
+    lines = SERVER_LOG
+    lines.clear()
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
     deadline = time.monotonic() + 90
@@ -115,6 +116,7 @@ def traffic() -> Traffic:
 
 
 OPEN_PAGES: list = []
+SERVER_LOG: list[str] = []
 
 
 @contextmanager
@@ -128,6 +130,7 @@ def explained(shots: Path, name: str) -> Iterator[None]:
             if not page.is_closed():
                 page.screenshot(path=shots / f"failure_{name}_{k}.png", full_page=True)
                 print(f"--- page {k} ({page.url}) ---\n{page.locator('body').inner_text()[:3000]}")
+        print("--- server log (last 60 lines) ---\n" + "".join(SERVER_LOG[-60:]))
         raise
 
 

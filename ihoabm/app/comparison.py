@@ -24,6 +24,7 @@ DEFAULT_A, DEFAULT_B = "baseline", "iho_invest_to_save"
 STEP_SIZES = {"1 day": 1, "1 week": 7, "4 weeks": 28}
 DEFAULT_STEP = "1 week"
 PLAY_PAUSE_S = 0.05
+SHOWN_TIMEOUT_S = 10.0
 TITLE = "ihoabm: PbR and IHO side by side"
 
 
@@ -70,6 +71,7 @@ def ComparisonPage() -> None:
     # Held while a run steps and while the page reads it: Play steps in a thread, and a render may run in
     # another, so without it a figure could mix days (A stepped, B not yet).
     lock = solara.use_memo(threading.RLock, [])
+    shown = solara.use_memo(threading.Event, [])   # set once the page shows the runs' current day
     population_ok, population_problem = check_population(patients_text.value)
     seed_ok, seed_problem = check_seed(seed_text.value)
 
@@ -103,7 +105,11 @@ def ComparisonPage() -> None:
             if not pair.value.running:
                 playing.set(False)
                 break
+            shown.clear()
             advance(STEP_SIZES[step_size.value])
+            # Step again only once this day is on the page: a render already under way in another thread
+            # returns `tick.set` at once, and the runs would race ahead of what people see.
+            shown.wait(timeout=SHOWN_TIMEOUT_S)
             time.sleep(PLAY_PAUSE_S)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -123,6 +129,8 @@ def ComparisonPage() -> None:
         with lock:
             return figures.comparison_figure(current.a, current.b, current.a.scenario.meta.name,
                                              current.b.scenario.meta.name)
+
+    solara.use_effect(shown.set, [id(current), day])
 
     with solara.AppBar():
         solara.AppBarTitle(TITLE)

@@ -218,7 +218,7 @@ def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> F
     cols = 3
     rows = int(np.ceil(len(COMPARED) / cols))
     fig = Figure(figsize=(11.0, 3.6 * rows))
-    grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows, left=0.05, right=0.99,
+    grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows, left=0.06, right=0.99,
                             top=0.95, bottom=0.07, hspace=0.5, wspace=0.2)
     for k, (name, title, kind) in enumerate(COMPARED):
         r, c = divmod(k, cols)
