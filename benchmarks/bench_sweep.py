@@ -3,7 +3,7 @@
 A 16-run sweep (4 grid points x 4 paired replications) is timed end to end (pool or cluster start-up
 included) with each configuration, in interleaved order, several times; the medians are printed.
 
-    .venv/bin/python benchmarks/bench_sweep.py [--patients 30000] [--years 3] [--repeats 3]
+    .venv/bin/python benchmarks/bench_sweep.py [--patients 40000] [--years 3] [--repeats 3]
 
 Targets (issue 4): 2 workers give at least 1.7x the throughput of 1; Dask's wall time is at most 15% above
 the process pool's with the same number of workers. The machine is shared, so read medians, and the load
@@ -52,7 +52,7 @@ def timed(spec_path: Path, work: Path, label: str, **kwargs: object) -> tuple[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=30_000)
+    parser.add_argument("--patients", type=int, default=40_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()

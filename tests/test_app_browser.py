@@ -219,6 +219,8 @@ def test_single_model_page(server, browser, traffic, shots):
         paused_at = settled_day(page, status)
         assert paused_at >= reached
         page.screenshot(path=shots / "single_played.png", full_page=True)
+        # The journeys panel sits below the fold of the scrolling main area: photograph it on its own.
+        page.locator("img.ihoabm-journeys").first.screenshot(path=shots / "single_journeys.png")
 
         network_before = image(page, "network")
         choose(page, "Scenario or regime", "iho_lead_provider")

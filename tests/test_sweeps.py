@@ -272,8 +272,14 @@ def test_resume_refuses_a_different_sweep(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_sweep(tiny(tmp_path, replications=1), out, backend="serial")
     other = tiny(tmp_path, replications=1, capitation="[0.95]", name="other.toml")
-    with pytest.raises(FolderError, match="holds a different sweep"):
+    with pytest.raises(FolderError, match="holds a different sweep .saved run tiny-p000-r00 has other"):
         run_sweep(other, out, backend="serial", resume=True)
+    raw = _raw(load_sweep(tiny(tmp_path, replications=1)))
+    raw["sweep"]["overrides"]["host.horizon_years"] = 2.0
+    with pytest.raises(FolderError, match="base scenario of arm tiny has changed"):
+        run_sweep(raw, out, backend="serial", resume=True)
+    more = run_sweep(tiny(tmp_path, replications=2), out, backend="serial", resume=True)   # more replications
+    assert more.attrs["status"] == {"total": 4, "skipped": 2, "ok": 2, "failed": 0, "lost": 0}
     with SweepFolder(out).lock(), pytest.raises(FolderError, match="another sweep is writing"):
         run_sweep(tiny(tmp_path, replications=1), out, backend="serial", resume=True)
 

@@ -35,6 +35,8 @@ def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
         "SOLARA_CHECK_HOOKS": "off",   # Mesa's SolaraViz trips the checker; it would only fill the log
         # A closed browser tab's models are freed after 30 minutes (Solara keeps them a day by default).
         "SOLARA_KERNEL_CULL_TIMEOUT": "30m",
+        # Solara warns about iframe cookies on every page load from 127.0.0.1; the app is not embedded.
+        "PYTHONWARNINGS": "ignore:Cookies with samesite:UserWarning",
         "MPLBACKEND": "Agg",
     })
     return env

@@ -49,8 +49,12 @@ def header_markdown(pair: Pair) -> str:
     if not pair.running:
         return text + "The runs have reached their end: press Reset to start again."
     if pair.day < pair.burn_in_days:
-        return text + ("Burn-in: both runs are paid under status-quo PbR contracts, so they are identical "
-                       "and B - A is zero. Press **Skip burn-in** to jump to the day the contracts differ.")
+        if pair.identical_so_far():
+            return text + ("Burn-in: both runs are paid under status-quo PbR contracts, so they are identical "
+                           "and B - A is zero. Press **Skip burn-in** to jump to the day the contracts differ.")
+        return text + ("Burn-in: both runs are paid under status-quo PbR contracts, but these two scenarios "
+                       "differ in more than the contract (community funding, say), so B - A is not zero even "
+                       "now. Press **Skip burn-in** to jump to the day the contracts start.")
     return text + (f"Since day {pair.burn_in_days} each run is paid under its own contract; with the same "
                    "random numbers in both, B - A is the effect of the contract, not chance.")
 

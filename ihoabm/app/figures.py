@@ -72,6 +72,11 @@ def _timeline(ax: Axes, model: IHOModel, title: str, ylabel: str = "") -> None:
     ax.grid(alpha=0.3, lw=0.5)
 
 
+def _line(ax: Axes, t: np.ndarray, values: np.ndarray, **style: Any) -> None:
+    """Plot a series; with only a few points, mark them (a single point draws no line)."""
+    ax.plot(t, values, marker="o" if t.size < 8 else None, ms=2.5, **style)
+
+
 def activity_figure(model: IHOModel) -> Figure:
     """Emergency admissions, conveyances and A&E attendances a week, and bed occupancy."""
     fig = Figure(figsize=(7.0, 4.6))
@@ -79,11 +84,11 @@ def activity_figure(model: IHOModel) -> Figure:
     axes = fig.subplots(2, 2, sharex=True).ravel()
     for ax, (name, title) in zip(axes, ACTIVITY, strict=False):
         _timeline(ax, model, title)
-        ax.plot(*series.weekly_sum(model, name), color=INK, lw=1)
+        _line(ax, *series.weekly_sum(model, name), color=INK, lw=1)
     ax = axes[3]
     _timeline(ax, model, "Bed occupancy, 7-day mean (%)")
     t, occ = series.weekly_mean(model, "bed_occupancy")
-    ax.plot(t, occ * 100, color=SETTING_COLOURS["acute"], lw=1)
+    _line(ax, t, occ * 100, color=SETTING_COLOURS["acute"], lw=1)
     ax.axhline(85, color="grey", ls=":", lw=0.8)
     for ax in axes[2:]:
         ax.set_xlabel("simulation year", fontsize=8)
@@ -227,15 +232,15 @@ def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> F
         ta, va = compared_series(a, name, kind)
         _, vb = compared_series(b, name, kind)
         _timeline(top, a, title)
-        top.plot(ta, va, color=A_COLOUR, lw=1, label=f"A: {label_a}")
-        top.plot(ta[:vb.size], vb[:ta.size], color=B_COLOUR, lw=1, label=f"B: {label_b}")
+        _line(top, ta, va, color=A_COLOUR, lw=1, label=f"A: {label_a}")
+        _line(top, ta[:vb.size], vb[:ta.size], color=B_COLOUR, lw=1, label=f"B: {label_b}")
         top.tick_params(labelbottom=False)
         _timeline(bottom, a, "")
         n = min(va.size, vb.size)
         diff = vb[:n] - va[:n]
         bottom.axhline(0, color="grey", lw=0.8)
         bottom.fill_between(ta[:n], diff, 0, color=DIFF_COLOUR, alpha=0.25, lw=0)
-        bottom.plot(ta[:n], diff, color=DIFF_COLOUR, lw=0.8)
+        _line(bottom, ta[:n], diff, color=DIFF_COLOUR, lw=0.8)
         bottom.set_ylabel("B - A", fontsize=8)
         if r == rows - 1:
             bottom.set_xlabel("simulation year", fontsize=8)

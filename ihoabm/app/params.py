@@ -2,12 +2,12 @@
 
 The app's controls send text and numbers; `resolve_inputs` checks each one against the range the app
 allows, replaces anything unusable by its default, and says so in a sentence a workshop participant can act
-on.
-`AppModel` is `IHOModel` built that way, so Mesa's SolaraViz can call it with whatever the controls hold.
+on. `AppModel` is `IHOModel` built that way, so Mesa's SolaraViz can call it with whatever the controls hold.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,8 +49,7 @@ class Lever:
     @property
     def default(self) -> float:
         """The baseline scenario's value: where the slider starts."""
-        section, name = self.key.split(".", 1)
-        return float(getattr(getattr(_baseline(), section), name))
+        return self.value_in(_baseline())
 
     def value_in(self, scenario: Scenario) -> float:
         """Read this lever's value from a resolved scenario."""
@@ -68,13 +67,9 @@ LEVERS: tuple[Lever, ...] = (
 )
 LEVER_BY_NAME = {lever.name: lever for lever in LEVERS}
 
-_BASELINE: list[Scenario] = []
-
-
+@functools.cache
 def _baseline() -> Scenario:
-    if not _BASELINE:
-        _BASELINE.append(load_scenario(DEFAULT_SCENARIO))
-    return _BASELINE[0]
+    return load_scenario(DEFAULT_SCENARIO)
 
 
 @dataclass(frozen=True)

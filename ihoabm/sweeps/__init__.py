@@ -7,10 +7,27 @@ For notebooks::
     spec = load_sweep("community_vs_capitation")          # or a path to a sweep .toml file
     results = run_sweep(spec, out=Path("out/sweeps/cvc"), workers=2)
     tables = summarise("out/sweeps/cvc")                  # also writes summary/*.csv and plots/*.png
+
+The names are imported on first use, so a worker process that only runs models does not import the
+reporting stack (scipy.stats, matplotlib).
 """
 
-from ihoabm.sweeps.execute import run_sweep
-from ihoabm.sweeps.report import summarise
-from ihoabm.sweeps.spec import SweepError, SweepSpec, load_sweep
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ihoabm.sweeps.execute import run_sweep
+    from ihoabm.sweeps.report import summarise
+    from ihoabm.sweeps.spec import SweepError, SweepSpec, load_sweep
 
 __all__ = ["SweepError", "SweepSpec", "load_sweep", "run_sweep", "summarise"]
+_HOME = {"run_sweep": "execute", "summarise": "report", "SweepError": "spec", "SweepSpec": "spec",
+         "load_sweep": "spec"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"ihoabm.sweeps.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'ihoabm.sweeps' has no attribute {name!r}")

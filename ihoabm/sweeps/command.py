@@ -90,11 +90,19 @@ def sweep_command(
             raise typer.Exit(130) from None
     if report and status.done:
         try:
-            console.print(report_table(summarise(out)))
+            tables = summarise(out)
+            console.print(report_table(tables))
+            _notes(tables)
+            console.print(f"summary tables in {out}/summary/, plots in {out}/plots/", highlight=False)
         except Exception as exc:  # the runs are saved whatever happens to the report
             err.print(f"warning: the report failed ({type(exc).__name__}: {exc}); the runs are saved, rebuild it "
                       f"with: ihoabm sweep-report {out}", markup=False, highlight=False, soft_wrap=True)
     _finish(status)
+
+
+def _notes(tables: dict[str, pd.DataFrame]) -> None:
+    for note in tables["notes"]["note"]:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _finish(status: SweepStatus) -> None:
@@ -165,8 +173,7 @@ def sweep_report_command(
     console.print(report_table(tables))
     status = tables["status"]
     missing = int(status["missing"].sum())
-    for note in tables["notes"]["note"]:
-        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    _notes(tables)
     n_plots = len(list((out_dir / "plots").glob("*.png"))) if plots else 0
     console.print(f"wrote {len(tables)} tables to {out_dir}/summary/ and {n_plots} plots to {out_dir}/plots/"
                   + (f"; {missing} runs missing (resume the sweep to finish)" if missing else ""), highlight=False)

@@ -152,8 +152,27 @@ def design_table(tasks: list[RunTask], points: pd.DataFrame) -> pd.DataFrame:
     return runs.merge(points, on="point", how="left").sort_values("index", ignore_index=True)
 
 
-def design_hash(tasks: list[RunTask]) -> str:
-    """A fingerprint of what the runs are (ids, seeds, values, base scenarios): resume refuses a mismatch."""
+def arm_hashes(tasks: list[RunTask]) -> dict[str, str]:
+    """A fingerprint of each arm's base scenario (fixed overrides applied)."""
     bases = {t.arm: t.scenario for t in tasks}
-    text = json.dumps([[t.run_id, t.seed, t.values] for t in tasks] + [bases], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return {arm: hashlib.sha256(json.dumps(sc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+            for arm, sc in bases.items()}
+
+
+def conflict(tasks: list[RunTask], records: dict[str, dict[str, Any]], saved_arms: dict[str, str]) -> str | None:
+    """Why saved runs do not belong to this design (None when they all do).
+
+    A saved run belongs when this design has a run with its id, seed and values and the same base scenario.
+    So a sweep can be resumed with more replications, but not with other values, seeds or base scenarios.
+    """
+    by_id = {t.run_id: t for t in tasks}
+    arms = arm_hashes(tasks)
+    for run_id, rec in sorted(records.items()):
+        task = by_id.get(run_id)
+        if task is None:
+            return f"saved run {run_id} is not in this design"
+        if rec.get("seed") != task.seed or rec.get("values") != task.values:
+            return f"saved run {run_id} has other parameter values or another seed"
+        if saved_arms.get(task.arm) != arms[task.arm]:
+            return f"the base scenario of arm {task.arm} has changed"
+    return None

@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from ihoabm.sweeps.design import RunTask, design_hash, design_table, make_tasks, sample_points
+from ihoabm.sweeps.design import RunTask, arm_hashes, conflict, design_table, make_tasks, sample_points
 from ihoabm.sweeps.spec import SweepSpec, load_sweep
 from ihoabm.sweeps.store import FolderError, SweepFolder, clear_stale_temporaries
 
@@ -232,21 +232,21 @@ RUNNERS = {"serial": _serial, "processes": _processes, "dask": _dask}
 # --- the sweep ----------------------------------------------------------------------------------------------
 def _prepare(spec: SweepSpec, folder: SweepFolder, tasks: list[RunTask], points: pd.DataFrame, resume: bool,
              toml_text: str | None) -> None:
-    dhash = design_hash(tasks)
+    """Check the folder can take this sweep (resuming only its own runs), then save its description."""
     if folder.holds_runs():
         if not resume:
             raise FolderError(f"--out {folder.root}: already holds a sweep; add --resume to finish it, or choose "
                               "a new --out folder")
         saved = folder.read_manifest()
-        if saved["design_hash"] != dhash:
-            raise FolderError(f"--out {folder.root}: holds a different sweep ({saved['spec']['sweep']['name']}, "
-                              "other runs or base scenarios); resume it with the same sweep file, or choose a new "
-                              "--out folder")
         if saved.get("format", folder.fmt) != folder.fmt:
             raise FolderError(f"--out {folder.root}: was written as {saved['format']}; resume with the same "
                               "format")
+        why = conflict(tasks, folder.records(), saved.get("arms", {}))
+        if why:
+            raise FolderError(f"--out {folder.root}: holds a different sweep ({why}); resume it with the same "
+                              "sweep file (more replications are fine), or choose a new --out folder")
     clear_stale_temporaries(folder)
-    folder.write_manifest(spec.to_json(), dhash, len(tasks), toml_text, design_table(tasks, points))
+    folder.write_manifest(spec.to_json(), arm_hashes(tasks), len(tasks), toml_text, design_table(tasks, points))
 
 
 def _injected() -> list[str]:
@@ -284,11 +284,10 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
     with folder.lock():
         _prepare(spec, folder, tasks, points, resume, toml_text)
         records = folder.records()
-        if retry_failed:
-            records = {k: r for k, r in records.items() if r.get("status") == "ok"}
-        todo = [t for t in tasks if t.run_id not in records]
+        redo = {k for k, r in records.items() if retry_failed and r.get("status") != "ok"}
+        todo = [t for t in tasks if t.run_id not in records or t.run_id in redo]
         status.skipped = len(tasks) - len(todo)
-        status.failed_before = sum(r.get("status") != "ok" for r in records.values())
+        status.failed_before = sum(r.get("status") != "ok" and k not in redo for k, r in records.items())
         if progress:
             progress(status.done, status.total, status.failed_before)
         stream = RUNNERS[backend](todo, min(workers, max(len(todo), 1)), scheduler) if todo else iter(())

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ihoabm.runner import _atomic_write
 from ihoabm.sweeps.design import RAW, problem
@@ -71,6 +70,8 @@ def point_summary(data: SweepData) -> pd.DataFrame:
     columns = ["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"]
     if res.empty:
         return pd.DataFrame(columns=columns)
+    from scipy import stats
+
     long = res.melt(id_vars=["arm", "point", "year"], value_vars=data.metrics, var_name="metric")
     table = long.groupby(["arm", "point", "year", "metric"], sort=True)["value"].agg(
         n="count", mean="mean", sd="std").reset_index()

@@ -250,6 +250,9 @@ def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]
             raise SweepError(f"{at}.values: {name} takes words, e.g. values = [\"a\", \"b\"]")
         if kind is bool and has_range and (p.low, p.high) not in ((0, 1), (None, None)):
             raise SweepError(f"{at}: {name} is true/false; its range is low = 0, high = 1 (0 means false)")
+        if kind is int and any((isinstance(v, float) and not v.is_integer()) or isinstance(v, str)
+                               for v in [p.low, p.high, *(p.values or [])] if v is not None):
+            raise SweepError(f"{at}: {name} takes whole numbers; give whole-number values or low and high")
         if p.low is not None and p.high is not None and not p.low < p.high:
             raise SweepError(f"{at}.high: must be greater than low (got low {p.low}, high {p.high})")
         params.append(p.model_copy(update={"name": name}))

@@ -2,7 +2,7 @@
 
 Layout of `OUT/`::
 
-    sweep.json            the validated sweep (canonical JSON) and the design fingerprint
+    sweep.json            the validated sweep (canonical JSON) and fingerprints of the base scenarios
     sweep.toml            the sweep file as given (for people)
     design.parquet        every planned run: id, arm, point, replication, seed, raw sample, values
     parts/<run>.parquet   the finished run's rows, one per reported year (or .csv)
@@ -77,12 +77,11 @@ class SweepFolder:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def write_manifest(self, spec_json: str, design_hash: str, n_runs: int, toml_text: str | None,
+    def write_manifest(self, spec_json: str, arms: dict[str, str], n_runs: int, toml_text: str | None,
                        design: pd.DataFrame) -> None:
         """Record what the sweep is, so resume can check it and the report can rebuild without the file."""
         self.root.mkdir(parents=True, exist_ok=True)
-        manifest = {"spec": json.loads(spec_json), "design_hash": design_hash, "runs": n_runs,
-                    "format": self.fmt}
+        manifest = {"spec": json.loads(spec_json), "arms": arms, "runs": n_runs, "format": self.fmt}
         _atomic_write(self.design, lambda p: design.to_parquet(p, index=False))
         if toml_text is not None:
             _atomic_write(self.root / "sweep.toml", lambda p: p.write_text(toml_text))
