@@ -21,7 +21,7 @@ class AmbulanceService(mesa.Agent):
         a = model.scenario.ambulance
         self.responses_per_day = a.responses_per_100k_per_day * model.scenario.run.patients / 100_000
         self.cost_per_incident = model.scenario.prices.ambulance_incident
-        self.incidents_this_year = 0
+        self._carry = 0.0
 
     def triage(self, acuity: np.ndarray, u_dest: np.ndarray, ucr_eligible: np.ndarray,
                ucr_slots: int) -> tuple[np.ndarray, int]:
@@ -48,7 +48,10 @@ class AmbulanceService(mesa.Agent):
         out[candidates] = UCR_REFERRAL
         # With too few crews, the least urgent face-to-face jobs get a clinical call back instead.
         f2f = np.flatnonzero(out != HEAR_AND_TREAT)
-        excess = f2f.size - int(self.responses_per_day)
+        # Fractional daily capacity carries over, so small populations still get their share of crews.
+        available = self.responses_per_day + self._carry
+        self._carry = available - int(available)
+        excess = f2f.size - int(available)
         if excess > 0:
             lowest = f2f[np.argsort(acuity[f2f], kind="stable")[:excess]]
             out[lowest] = HEAR_AND_TREAT

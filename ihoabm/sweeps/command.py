@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ihoabm.cli import UsageError, console, err, friendly, progress_bar
+from ihoabm.clitools import UsageError, console, err, friendly, progress_bar
 from ihoabm.sweeps.execute import SweepInterrupted, SweepStatus, execute_sweep
 from ihoabm.sweeps.report import summarise
 from ihoabm.sweeps.spec import load_sweep
