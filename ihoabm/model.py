@@ -151,6 +151,10 @@ class IHOModel(mesa.Model):
             demography.turnover(self)
             health.progress(self)
             self.waiting_list.remove_dead(self.pop.state)
+        if month == 1 and self.scenario.run.burn_in_years > 0:
+            # A provisional fixed cost from the first month, so the burn-in trust is not shown a windfall;
+            # the end of burn-in replaces it with the full year's figure.
+            self.acute.fixed_cost_per_year = max(12.0 * self.year_result("acute", 0), 0.0)
         self.pop.refresh_derived(self.day)
         self.need = need_weight(self.scenario, self.pop)
         self._update_lists()
@@ -226,7 +230,9 @@ class IHOModel(mesa.Model):
         if year == self.scenario.run.burn_in_years - 1:
             # The trust's fixed costs are what its burn-in income left after beds and variable costs,
             # so the calibrated baseline trust breaks even.
-            self.acute.fixed_cost_per_year = max(self.year_result("acute", year), 0.0)
+            margin = self.year_result("acute", year) + self.acute.fixed_charged_this_year
+            self.acute.fixed_cost_per_year = max(margin, 0.0)
+        self.acute.fixed_charged_this_year = 0.0
         if self.host:
             if year >= self.scenario.run.burn_in_years:
                 self._host_learns(year)

@@ -41,7 +41,8 @@ class AcuteTrust(mesa.Agent):
         self.queue_support = np.empty(0, dtype=bool)
         self.admission_propensity = a.base_admission_propensity
         self.discharge_urgency = 0.0
-        self.fixed_cost_per_year = 0.0    # set at the end of burn-in so the baseline trust breaks even
+        self.fixed_cost_per_year = 0.0    # estimated after the first month, set at the end of burn-in
+        self.fixed_charged_this_year = 0.0
         self.variable_cost_today = 0.0
         self.marginal_margin = 0.0
         self.occupancy_recent = 0.85
@@ -125,7 +126,9 @@ class AcuteTrust(mesa.Agent):
     def cost_today(self) -> float:
         """Fixed share, staffed beds and today's variable costs."""
         a = self.model.scenario.acute
-        return self.fixed_cost_per_year / DAYS_PER_YEAR + self.beds * a.bed_day_cost + self.variable_cost_today
+        fixed = self.fixed_cost_per_year / DAYS_PER_YEAR
+        self.fixed_charged_this_year += fixed
+        return fixed + self.beds * a.bed_day_cost + self.variable_cost_today
 
     def step(self) -> None:
         """The trust acts through the emergency, inpatient and elective pathways."""
