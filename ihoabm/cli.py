@@ -100,7 +100,7 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
     """Paired comparison of A and B with common random numbers; writes comparison.csv and plots."""
     from ihoabm import plotting
     from ihoabm.compare import paired_differences, replicate
-    from ihoabm.runner import _atomic_write
+    from ihoabm.runner import atomic_write
 
     check_out_dir(out)
     overrides = {"run.patients": patients, "run.years": years}
@@ -114,9 +114,9 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
     label_a, label_b = ("A", "B") if names[0] == names[1] else tuple(names)
     comp = paired_differences(runs, label_a, label_b)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out / "comparison.csv", lambda p: comp.to_csv(p, index=False))
-    _atomic_write(out / "runs.csv", lambda p: runs.to_csv(p, index=False))
-    _atomic_write(out / "comparison.png", lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110))
+    atomic_write(out / "comparison.csv", lambda p: comp.to_csv(p, index=False))
+    atomic_write(out / "runs.csv", lambda p: runs.to_csv(p, index=False))
+    atomic_write(out / "comparison.png", lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110))
     plotting.close_all()
     console.print(comparison_table(comp, label_a, label_b, replications))
     console.print(f"wrote comparison.csv, runs.csv and comparison.png to {out}/")

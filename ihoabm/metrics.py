@@ -10,7 +10,7 @@ import numpy as np
 from ihoabm.population import N_GROUPS
 
 COUNTS = (
-    "deaths", "births", "gp_appointments", "gp_unmet", "gp_proactive_patients", "crises", "caseload_crises",
+    "deaths", "births", "gp_appointments", "gp_unmet", "crises", "caseload_crises",
     "proactive_crises", "ae_attendances", "ambulance_incidents", "hear_and_treat", "see_and_treat",
     "ucr_referrals", "conveyances", "conveyed_elsewhere", "nel_admissions", "nel_zero_day_admissions",
     "nel_marginal_admissions", "nel_gp_direct", "nel_overnight_discharges", "nel_overnight_los_days",

@@ -33,7 +33,7 @@ from ihoabm.agents.host import HostProvider
 from ihoabm.agents.patient import Tracker
 from ihoabm.finance.contracts import ACUTE_ACTIVITIES, PRICE_OF
 from ihoabm.finance.ledger import ACCOUNTS, SETTINGS, Ledger
-from ihoabm.hazards import crisis_rate, need_weight, rate_tables
+from ihoabm.hazards import need_weight, rate_tables
 from ihoabm.invariants import check_invariants
 from ihoabm.metrics import Tally
 from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
@@ -365,5 +365,3 @@ class IHOModel(mesa.Model):
         """Account names used in the ledger."""
         return ACCOUNTS
 
-
-__all__ = ["IHOModel", "crisis_rate"]

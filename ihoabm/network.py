@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from ihoabm.finance.ledger import ACCOUNTS
+
 if TYPE_CHECKING:
     from ihoabm.model import IHOModel
 
@@ -69,7 +71,7 @@ def update(m: IHOModel, year: int) -> None:
         if cat == "alliance_share" and payee == "host":
             shared[payer] = shared.get(payer, 0.0) - pence / 100
     for node in g.nodes:
-        g.nodes[node]["balance"] = m.ledger.balance(node) / 100 if node in m.ledger_accounts() else 0.0
+        g.nodes[node]["balance"] = m.ledger.balance(node) / 100 if node in ACCOUNTS else 0.0
 
     bed_days = max(m.tally.year_total("bed_days", year), 1.0)
     delayed_share = m.tally.year_total("delayed_discharge_days", year) / bed_days

@@ -6,7 +6,7 @@ integers so masks stay cheap. `Patient` agents (agents/patient.py) are views ont
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,7 +46,6 @@ class Population:
     initial_n: int = 0
     births: int = 0
     deaths: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def alive(self) -> np.ndarray:

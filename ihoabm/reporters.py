@@ -107,7 +107,7 @@ def spend_ambulance(m: IHOModel) -> float:
 
 
 def _balance_in(m: IHOModel, account: str) -> float:
-    return m.ledger._credits[account] / 100
+    return m.ledger.received(account) / 100
 
 
 MODEL_REPORTERS = {

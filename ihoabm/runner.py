@@ -45,7 +45,7 @@ def run(scenario: str | Scenario = "baseline", progress: Callable[[int, int], No
     return RunResult(m.scenario, results.annual(m), results.by_group(m), results.daily(m), m.ledger.frame())
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write via a temporary file in the same folder, so a crash never leaves a half-written file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(fd)
@@ -74,7 +74,7 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
     written = []
     for name, write in files.items():
         path = out / name
-        _atomic_write(path, write)
+        atomic_write(path, write)
         written.append(path)
     plotting.close_all()
     return written

@@ -61,8 +61,6 @@ class PracticeArrays:
     def __init__(self, n: int) -> None:
         self.capacity = np.zeros(n)
         self.carry = np.zeros(n)
-        self.appointments = np.zeros(n, dtype=np.int64)
-        self.unmet = np.zeros(n, dtype=np.int64)
 
     def todays_slots(self) -> np.ndarray:
         """Whole appointments available today: capacity plus yesterday's fractional carry."""

@@ -40,6 +40,10 @@ class Ledger:
         """Net pence received by `account` since the start."""
         return self._credits[account] - self._debits[account]
 
+    def received(self, account: str) -> int:
+        """Total pence ever paid to `account` (its credits)."""
+        return self._credits[account]
+
     def totals(self) -> tuple[int, int]:
         """Total debits and total credits over all accounts, in pence."""
         return sum(self._debits.values()), sum(self._credits.values())

@@ -62,7 +62,6 @@ def daily_contacts(m: IHOModel) -> None:
     caseload = m.community.caseload_size * c.caseload_visits_per_year / 365
     t.add("caseload_contacts", caseload)
     t.set("caseload_size", m.community.caseload_size)
-    t.add("gp_proactive_patients", 0)
     total = caseload + t.today("ucr_contacts") + t.today("vw_contacts") + t.today("discharge_contacts")
     t.add("community_contacts", total)
     m.activity["community_contact"] += total

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DAYS_PER_YEAR, DEAD, HOME
+from ihoabm.population import DEAD, HOME
 
 if TYPE_CHECKING:
     from ihoabm.model import IHOModel
@@ -78,8 +78,3 @@ def turnover(m: IHOModel) -> None:
     idx = idx[pop.state[idx] != DEAD]
     pop.practice[idx] = _practice_in_quintile(m, pop.imd[idx], rng)
 
-
-def age_days(m: IHOModel) -> float:
-    """Mean age of the living in years (a reporter for the app)."""
-    alive = m.pop.alive
-    return float((m.day - m.pop.birth_day[: m.pop.n][alive]).mean() / DAYS_PER_YEAR)

@@ -36,8 +36,6 @@ def gp_demand(m: IHOModel) -> tuple[Episodes, Episodes]:
     groups = pop.group[idx]
     m.tally.add_group("gp_appointments", groups[met])
     m.tally.add_group("gp_unmet", groups[~met])
-    np.add.at(m.practices.appointments, practice[met], 1)
-    np.add.at(m.practices.unmet, practice[~met], 1)
     m.tracker.record(idx[met], "GP appointment")
     overflow = ~met & (u[:, 0] < p.unmet_to_ae_share)
     referred = met & (u[:, 1] < p.gp_emergency_referral_share)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ihoabm.runner import _atomic_write
+from ihoabm.runner import atomic_write
 from ihoabm.sweeps.design import RAW, problem
 from ihoabm.sweeps.spec import SweepSpec
 from ihoabm.sweeps.store import SweepFolder
@@ -200,7 +200,7 @@ def summarise(out_dir: Path | str, plots: bool = True) -> dict[str, pd.DataFrame
     summary = data.folder.root / "summary"
     summary.mkdir(exist_ok=True)
     for name, table in tables.items():
-        _atomic_write(summary / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
+        atomic_write(summary / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     if plots and not data.results.empty:
         draw(data, tables)
     return tables
@@ -227,7 +227,7 @@ def draw(data: SweepData, tables: dict[str, pd.DataFrame]) -> list[Path]:
     written = []
     for name, make in figures.items():
         path = folder / f"{name}.png"
-        _atomic_write(path, lambda p, f=make: f().savefig(p, dpi=110))
+        atomic_write(path, lambda p, f=make: f().savefig(p, dpi=110))
         plots.close_all()
         written.append(path)
     return written

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from ihoabm.runner import _atomic_write
+from ihoabm.runner import atomic_write
 
 RUNS_FIRST = ("run_id", "arm", "point", "replication", "seed")
 RUNS_LAST = ("status", "error", "wall_time_s", "scenario_hash", "package_version", "finished_at", "host", "pid")
@@ -82,10 +82,10 @@ class SweepFolder:
         """Record what the sweep is, so resume can check it and the report can rebuild without the file."""
         self.root.mkdir(parents=True, exist_ok=True)
         manifest = {"spec": json.loads(spec_json), "arms": arms, "runs": n_runs, "format": self.fmt}
-        _atomic_write(self.design, lambda p: design.to_parquet(p, index=False))
+        atomic_write(self.design, lambda p: design.to_parquet(p, index=False))
         if toml_text is not None:
-            _atomic_write(self.root / "sweep.toml", lambda p: p.write_text(toml_text))
-        _atomic_write(self.manifest, lambda p: p.write_text(json.dumps(manifest, indent=1, sort_keys=True)))
+            atomic_write(self.root / "sweep.toml", lambda p: p.write_text(toml_text))
+        atomic_write(self.manifest, lambda p: p.write_text(json.dumps(manifest, indent=1, sort_keys=True)))
 
     def read_manifest(self) -> dict[str, Any]:
         """The saved manifest."""
@@ -103,11 +103,11 @@ class SweepFolder:
             self.parts.mkdir(parents=True, exist_ok=True)
             part = self.parts / f"{run_id}.{self.fmt}"
             if self.fmt == "csv":
-                _atomic_write(part, lambda p: frame.to_csv(p, index=False))
+                atomic_write(part, lambda p: frame.to_csv(p, index=False))
             else:
-                _atomic_write(part, lambda p: frame.to_parquet(p, index=False))
+                atomic_write(part, lambda p: frame.to_parquet(p, index=False))
         self.records_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.records_dir / f"{run_id}.json",
+        atomic_write(self.records_dir / f"{run_id}.json",
                       lambda p: p.write_text(json.dumps(record, sort_keys=True, default=str)))
 
     def records(self) -> dict[str, dict[str, Any]]:
@@ -189,9 +189,9 @@ class SweepFolder:
     def _write_table(self, table: pd.DataFrame, name: str) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if self.fmt == "csv":
-            _atomic_write(self.table(name), lambda p: table.to_csv(p, index=False))
+            atomic_write(self.table(name), lambda p: table.to_csv(p, index=False))
         else:
-            _atomic_write(self.table(name), lambda p: table.to_parquet(p, index=False))
+            atomic_write(self.table(name), lambda p: table.to_parquet(p, index=False))
 
     def load_design(self) -> pd.DataFrame:
         """The planned runs."""
