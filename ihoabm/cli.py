@@ -6,14 +6,13 @@ the key and what is allowed, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
 from rich.table import Table
 
-from ihoabm.clitools import check_out_dir, console, friendly, overrides_from, progress_bar
+from ihoabm.clitools import console, friendly, overrides_from, progress_bar
 from ihoabm.scenario import builtin_names, load_scenario, to_toml
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -37,27 +36,32 @@ def rates_table(title: str, summary: Any) -> Table:
 Patients = Annotated[int | None, typer.Option("--patients", "-n", help="Residents (1,000 to 3,000,000).")]
 Years = Annotated[int | None, typer.Option("--years", "-y", help="Reported years (after burn-in).")]
 Seed = Annotated[int | None, typer.Option("--seed", "-s", help="Random seed.")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an earlier ihoabm result set in --out, or "
+                                         "write beside files ihoabm did not write (never over them).")]
 
 
 @app.command()
 @friendly
 def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")] = "baseline",
         patients: Patients = None, years: Years = None, seed: Seed = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out/run")) -> None:
+        out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out/run",
+        overwrite: Overwrite = False) -> None:
     """Run one scenario and write annual.csv, by_group.csv, daily.csv, ledger.csv, scenario.toml and plots."""
-    from ihoabm import results
+    from ihoabm import plotting, results
+    from ihoabm.outputs.folder import OutputFolder, out_path
+    from ihoabm.runner import RUN_FILES, about, output_files
     from ihoabm.runner import run as run_scenario
-    from ihoabm.runner import write_outputs
 
-    check_out_dir(out)
+    folder = OutputFolder(out_path(out), overwrite=overwrite)
     sc = load_scenario(scenario, overrides_from(patients, years, seed), origin="command line")
-    with progress_bar() as bar:
+    with folder.claim(RUN_FILES), progress_bar() as bar:
         task = bar.add_task(f"{sc.meta.name}: simulating days", total=1)
         result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
-    files = write_outputs(result, out)
+        files = folder.publish(output_files(result), about(sc))
+    plotting.close_all()
     console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents (seed {sc.run.seed})",
                               results.summary(result.annual)))
-    console.print(f"wrote {len(files)} files to {out}/")
+    console.print(f"wrote {len(files)} files to {folder.root}/")
 
 
 @app.command()
@@ -96,30 +100,33 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
             patients: Annotated[int, typer.Option("--patients", "-n")] = 50_000,
             seed: Annotated[int, typer.Option("--seed", "-s", min=0)] = 1,
             workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 2,
-            out: Annotated[Path, typer.Option("--out", "-o")] = Path("out/compare")) -> None:
+            out: Annotated[str, typer.Option("--out", "-o")] = "out/compare",
+            overwrite: Overwrite = False) -> None:
     """Paired comparison of A and B with common random numbers; writes comparison.csv and plots."""
     from ihoabm import plotting
-    from ihoabm.compare import paired_differences, replicate
-    from ihoabm.runner import atomic_write
+    from ihoabm.compare import COMPARE_FILES, about, arm_labels, paired_differences, replicate
+    from ihoabm.outputs.folder import OutputFolder, out_path
 
-    check_out_dir(out)
+    folder = OutputFolder(out_path(out), overwrite=overwrite)
     overrides = {"run.patients": patients, "run.years": years}
-    names = [load_scenario(ref, overrides, origin="command line").meta.name for ref in (a, b)]
+    for ref in (a, b):  # the last replication's seed must be valid too, before any run starts
+        load_scenario(ref, {**overrides, "run.seed": seed + replications - 1}, origin="command line")
+    scenarios = [load_scenario(ref, {**overrides, "run.seed": seed}, origin="command line") for ref in (a, b)]
+    label_a, label_b = arm_labels([sc.meta.name for sc in scenarios])
     seeds = [seed + k for k in range(replications)]
-    with progress_bar() as bar:
-        task = bar.add_task(f"{names[0]} vs {names[1]}: runs", total=2 * replications)
-        runs = replicate([a, b], seeds, overrides, workers, lambda d, t: bar.update(task, completed=d))
-    runs["scenario"] = runs["scenario"].where(runs["scenario"] != names[0], "A").where(
-        runs["scenario"] != names[1], "B") if names[0] == names[1] else runs["scenario"]
-    label_a, label_b = ("A", "B") if names[0] == names[1] else tuple(names)
-    comp = paired_differences(runs, label_a, label_b)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "comparison.csv", lambda p: comp.to_csv(p, index=False))
-    atomic_write(out / "runs.csv", lambda p: runs.to_csv(p, index=False))
-    atomic_write(out / "comparison.png", lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110))
+    with folder.claim(COMPARE_FILES), progress_bar() as bar:
+        task = bar.add_task(f"{label_a} vs {label_b}: runs", total=2 * replications)
+        runs = replicate([a, b], seeds, overrides, workers, lambda d, t: bar.update(task, completed=d),
+                         labels=[label_a, label_b])
+        comp = paired_differences(runs, label_a, label_b)
+        folder.publish({
+            "comparison.csv": lambda p: comp.to_csv(p, index=False),
+            "runs.csv": lambda p: runs.to_csv(p, index=False),
+            "comparison.png": lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110),
+        }, about(scenarios, [label_a, label_b], seeds))
     plotting.close_all()
     console.print(comparison_table(comp, label_a, label_b, replications))
-    console.print(f"wrote comparison.csv, runs.csv and comparison.png to {out}/")
+    console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
 
 
 KEY_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "bed_days", "community_contacts",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ihoabm.outputs.folder import OutputError
 from ihoabm.scenario import ScenarioError
 
 console = Console(width=max(Console().width, 130))
@@ -30,7 +30,7 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ScenarioError, UsageError) as exc:
+        except (ScenarioError, UsageError, OutputError) as exc:
             err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
@@ -53,9 +53,3 @@ def overrides_from(patients: int | None, years: int | None, seed: int | None) ->
     if seed is not None:
         out["run.seed"] = seed
     return out
-
-
-def check_out_dir(out: Path) -> None:
-    """Refuse an output path that exists and is not a folder."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder; give a folder path")

@@ -1,57 +1,84 @@
 """Paired scenario comparison with common random numbers.
 
-Replication k of scenario A and of scenario B share seed k: the same synthetic population, the same burn-in
-history and the same named random streams. Their difference is then mostly the effect of the scenario, not
-noise, and the 95% interval of the paired differences says how sure we can be of it.
+Replication k of arm A and of arm B share seed k: the same synthetic population, the same burn-in history
+and the same named random streams. Their difference is then mostly the effect of the scenario, not noise, and
+the 95% interval of the paired differences says how sure we can be of it. The arms are A and B; scenario
+names are only labels, so a scenario can be compared with itself (an A/A test: every difference is zero).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ihoabm.experiments.executor import interruptible, run_jobs
 from ihoabm.runner import run
+from ihoabm.scenario import Scenario
+from ihoabm.scenario.fingerprint import scenario_hash
 
-NOT_METRICS = {"scenario", "seed", "year", "beds"}
+NOT_METRICS = {"scenario", "arm", "seed", "year", "beds", "replication"}
+COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png")
 
 
-def _one(args: tuple[str, int, dict[str, Any]]) -> pd.DataFrame:
-    scenario, seed, overrides = args
-    return run(scenario, seed=seed, **overrides).annual
+def arm_labels(names: list[str]) -> list[str]:
+    """Labels for the arms: the scenario names, or A, B, ... when two arms share a name."""
+    return names if len(set(names)) == len(names) else [chr(ord("A") + k) for k in range(len(names))]
+
+
+def _one(job: tuple[str, str, int, dict[str, Any]]) -> pd.DataFrame:
+    label, scenario, seed, overrides = job
+    annual = run(scenario, seed=seed, **overrides).annual
+    annual.insert(1, "arm", label)
+    return annual
 
 
 def replicate(scenarios: list[str], seeds: list[int], overrides: dict[str, Any], workers: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Run every scenario at every seed; return all annual rows with a `replication` column."""
-    jobs = [(s, seed, overrides) for seed in seeds for s in scenarios]
+              progress: Callable[[int, int], None] | None = None, labels: list[str] | None = None) -> pd.DataFrame:
+    """Run every scenario at every seed; return all annual rows with `arm` and `replication` columns.
+
+    Args:
+        scenarios: Built-in names or paths, one per arm.
+        seeds: One seed per replication, shared by every arm.
+        overrides: Scenario overrides for every run (`run.patients`, ...).
+        workers: Worker processes (1 runs here); workers never outlive this call, even if it is killed.
+        progress: Called with (runs done, runs in all).
+        labels: Arm labels (default: `arm_labels` of the scenario names as given).
+    """
+    labels = labels or arm_labels(list(scenarios))
+    jobs = [(label, s, seed, overrides) for seed in seeds for label, s in zip(labels, scenarios, strict=True)]
     frames: list[pd.DataFrame] = []
-    if workers <= 1:
-        for i, job in enumerate(jobs):
-            frames.append(_one(job))
+    with interruptible():
+        for i, (_, outcome) in enumerate(run_jobs(_one, jobs, workers, in_process=workers <= 1)):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            frames.append(outcome)
             if progress:
                 progress(i + 1, len(jobs))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, frame in enumerate(pool.map(_one, jobs)):
-                frames.append(frame)
-                if progress:
-                    progress(i + 1, len(jobs))
     out = pd.concat(frames, ignore_index=True)
     out["replication"] = out["seed"].map({s: k for k, s in enumerate(seeds)})
     return out
 
 
+def about(scenarios: list[Scenario], labels: list[str], seeds: list[int]) -> dict[str, Any]:
+    """What a comparison's manifest records: each arm's scenario and hash (at the first seed), and the seeds."""
+    return {"kind": "compare", "seeds": seeds,
+            "arms": {label: {"scenario": sc.meta.name, "scenario_hash": scenario_hash(sc)}
+                     for label, sc in zip(labels, scenarios, strict=True)}}
+
+
 def paired_differences(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """Mean of A and B and the mean paired difference B - A with its 95% interval, per metric and year."""
-    metrics = [c for c in runs.columns if c not in NOT_METRICS | {"replication"}
-               and pd.api.types.is_numeric_dtype(runs[c])]
-    ra = runs[runs["scenario"] == a].set_index(["replication", "year"]).sort_index()
-    rb = runs[runs["scenario"] == b].set_index(["replication", "year"]).sort_index()
+    """Mean of arms A and B and the mean paired difference B - A with its 95% interval, per metric and year.
+
+    Arms are picked by the `arm` column (or `scenario`, for tables made before arms had labels).
+    """
+    by = "arm" if "arm" in runs.columns else "scenario"
+    metrics = [c for c in runs.columns if c not in NOT_METRICS and pd.api.types.is_numeric_dtype(runs[c])]
+    ra = runs[runs[by] == a].set_index(["replication", "year"]).sort_index()
+    rb = runs[runs[by] == b].set_index(["replication", "year"]).sort_index()
     rows = []
     for metric in metrics:
         diff = (rb[metric] - ra[metric]).unstack("year")

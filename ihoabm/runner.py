@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +11,11 @@ import pandas as pd
 
 from ihoabm import results
 from ihoabm.model import IHOModel
+from ihoabm.outputs.folder import OutputFolder, Writer, atomic_write
 from ihoabm.scenario import Scenario, to_toml
+from ihoabm.scenario.fingerprint import scenario_hash
+
+__all__ = ["RUN_FILES", "RunResult", "about", "atomic_write", "output_files", "run", "simulate", "write_outputs"]
 
 
 @dataclass
@@ -45,24 +47,15 @@ def run(scenario: str | Scenario = "baseline", progress: Callable[[int, int], No
     return RunResult(m.scenario, results.annual(m), results.by_group(m), results.daily(m), m.ledger.frame())
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write via a temporary file in the same folder, so a crash never leaves a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+RUN_FILES = ("annual.csv", "by_group.csv", "daily.csv", "ledger.csv", "scenario.toml", "activity.png",
+             "spending.png")
 
 
-def write_outputs(result: RunResult, out: Path) -> list[Path]:
-    """Write annual.csv, by_group.csv, daily.csv, ledger.csv, scenario.toml and plots into `out`."""
+def output_files(result: RunResult) -> dict[str, Writer]:
+    """How to write each file of a run's result set (the names are `RUN_FILES`)."""
     from ihoabm import plotting
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
+    return {
         "annual.csv": lambda p: result.annual.to_csv(p, index=False),
         "by_group.csv": lambda p: result.by_group.to_csv(p, index=False),
         "daily.csv": lambda p: result.daily.to_csv(p, index=False),
@@ -71,10 +64,20 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
         "activity.png": lambda p: plotting.activity(result.daily, result.scenario).savefig(p, dpi=110),
         "spending.png": lambda p: plotting.spending(result.annual).savefig(p, dpi=110),
     }
-    written = []
-    for name, write in files.items():
-        path = out / name
-        atomic_write(path, write)
-        written.append(path)
+
+
+def about(scenario: Scenario) -> dict[str, Any]:
+    """What a run's manifest records about the scenario that made it."""
+    return {"kind": "run", "scenario": scenario.meta.name, "scenario_hash": scenario_hash(scenario),
+            "seed": scenario.run.seed, "patients": scenario.run.patients, "years": scenario.run.years}
+
+
+def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> list[Path]:
+    """Write a run's result set into `out` under the output-folder contract (see `ihoabm.outputs.folder`)."""
+    from ihoabm import plotting
+
+    folder = OutputFolder(Path(out), overwrite=overwrite)
+    with folder.claim(RUN_FILES):
+        written = folder.publish(output_files(result), about(result.scenario))
     plotting.close_all()
     return written

@@ -185,7 +185,7 @@ cumulative_by_horizon = {shipped: cumulative["diff"]}
 for horizon in HORIZONS:
     arm = f"horizon {horizon} years"
     variant = replicate([B], seeds=SEEDS, overrides={**SIZE, "host.horizon_years": horizon}, workers=1)
-    variant["scenario"] = arm
+    variant["scenario"] = variant["arm"] = arm
     both = pd.concat([base, variant], ignore_index=True).sort_values(["scenario", "replication", "year"])
     both["cumulative_spend"] = both.groupby(["scenario", "replication"])["spend_total"].cumsum()
     c = paired_differences(both, A, arm)

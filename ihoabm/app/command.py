@@ -7,6 +7,9 @@ asset route, the asset route never falls back to a CDN, and Solara's telemetry a
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import ipaddress
 import os
 import signal
 import socket
@@ -17,8 +20,9 @@ from typing import Annotated
 
 import typer
 
+from ihoabm.clitools import UsageError, friendly
+
 APP_MODULE = "ihoabm.app.pages"
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # A CDN address that cannot be fetched: if an asset were missing from solara-assets, the server answers 404
 # instead of downloading it.
 NO_CDN = "offline://solara-assets-only/"
@@ -81,6 +85,43 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def check_address(host: str, port: int) -> bool:
+    """Check the server can listen on host:port before saying so; return whether the address is loopback.
+
+    Raises:
+        UsageError: One line naming --host or --port when the name does not resolve, is not an address of
+            this machine, or the port is taken.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host}: not a known host name or address ({exc}); use 127.0.0.1 (this "
+                         "machine only) or 0.0.0.0 (every network)") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(f"--port {port}: already in use on {host}; choose another port, or --port 0 for "
+                                 "a free one") from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(f"--port {port}: not allowed for this user; choose a port above 1023") from None
+            raise UsageError(f"--host {host}: not an address of this machine ({exc.strerror}); use 127.0.0.1 "
+                             "or 0.0.0.0") from None
+    ip = ipaddress.ip_address(address[0].split("%")[0])
+    return ip.is_loopback
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the server gets SIGTERM when this process dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+@friendly
 def app_command(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
                                       help="Port to listen on (0 picks a free one).")] = 8765,
@@ -88,12 +129,15 @@ def app_command(
                                                      "only.")] = "127.0.0.1",
 ) -> None:
     """Start the interactive app (one model at /, PbR and IHO side by side at /compare) and print its URL."""
+    local = check_address(host, port)
     if port == 0:
         port = free_port(host if host not in ("0.0.0.0", "") else "127.0.0.1")
     url = url_of(host, port)
-    if host not in LOCAL_HOSTS:
+    if not local:
         typer.echo(f"warning: listening on {host}: other machines on the network can open the app", err=True)
-    proc = subprocess.Popen(server_command(host, port), env=offline_env())
+    linux = sys.platform.startswith("linux")
+    proc = subprocess.Popen(server_command(host, port), env=offline_env(),
+                            preexec_fn=_die_with_parent if linux else None)
     # `kill` (SIGTERM) stops the server too, like Ctrl+C, instead of leaving it running.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from ihoabm.clitools import UsageError, console, err, friendly, progress_bar
+from ihoabm.outputs.folder import out_path
 from ihoabm.sweeps.execute import SweepInterrupted, SweepStatus, execute_sweep
 from ihoabm.sweeps.report import summarise
 from ihoabm.sweeps.spec import load_sweep
@@ -61,12 +62,14 @@ def sweep_command(
                                                  "distributed, or serial in this process.")] = Backend.processes,
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address "
                                                       "(tcp://host:8786); without it a local cluster starts.")] = None,
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder "
+        out: Annotated[str | None, typer.Option("--out", "-o", help="Output folder "
                                                  "(default: out/sweeps/NAME).")] = None,
         resume: Annotated[bool, typer.Option("--resume", help="Finish a stopped sweep: run only the missing "
                                              "runs.")] = False,
         retry_failed: Annotated[bool, typer.Option("--retry-failed", help="With --resume, rerun failed runs "
                                                    "too.")] = False,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help="Start an earlier sweep in --out again, or "
+                                                "write beside files ihoabm did not write (never over them).")] = False,
         fmt: Annotated[Format | None, typer.Option("--format", help="Table format (default: the sweep "
                                                    "file's, else parquet).")] = None,
         report: Annotated[bool, typer.Option("--report/--no-report", help="Write summaries and plots at the "
@@ -74,14 +77,14 @@ def sweep_command(
 ) -> None:
     """Run a scenario sweep (grid, Latin hypercube, Sobol or Morris), saving each run as it finishes."""
     spec = load_sweep(sweep_file)
-    out = out or Path("out/sweeps") / spec.sweep.name
+    out = out_path(out) if out is not None else Path("out/sweeps") / spec.sweep.name
     if retry_failed and not resume:
         raise UsageError("--retry-failed: only used with --resume")
     with progress_bar() as bar:
         try:
             _, status = execute_sweep(sweep_file, out, workers, backend.value, scheduler, resume,
                                       fmt=fmt.value if fmt else None, retry_failed=retry_failed,
-                                      progress=_Reporter(bar, spec.sweep.name))
+                                      progress=_Reporter(bar, spec.sweep.name), overwrite=overwrite)
         except FolderError as exc:
             raise UsageError(str(exc)) from None
         except SweepInterrupted as exc:

@@ -14,9 +14,7 @@ and seed.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import logging
-import multiprocessing
 import os
 import signal
 import socket
@@ -24,10 +22,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,13 +30,14 @@ from typing import Any
 
 import pandas as pd
 
+from ihoabm.experiments.executor import interruptible, run_jobs
+from ihoabm.scenario.fingerprint import scenario_hash
 from ihoabm.sweeps.design import RunTask, arm_hashes, conflict, design_table, make_tasks, sample_points
 from ihoabm.sweeps.spec import SweepSpec, load_sweep
-from ihoabm.sweeps.store import FolderError, SweepFolder, clear_stale_temporaries
+from ihoabm.sweeps.store import FolderError, SweepFolder
 
 BACKENDS = ("serial", "processes", "dask")
 FAIL_ENV = "IHOABM_SWEEP_FAIL_RUNS"
-MAX_POOL_RESTARTS = 3
 Outcome = tuple[dict[str, Any], pd.DataFrame | None]
 Progress = Callable[[int, int, int], None]
 
@@ -77,13 +73,6 @@ class SweepStatus:
     def failed_total(self) -> int:
         """Failed runs in the folder, including those an earlier call saved."""
         return self.failed_before + self.failed
-
-
-def scenario_hash(scenario: Any) -> str:
-    """First 16 hex digits of the SHA-256 of the resolved scenario TOML a run used (seed included)."""
-    from ihoabm.scenario import to_toml
-
-    return hashlib.sha256(to_toml(scenario).encode()).hexdigest()[:16]
 
 
 def execute(task: RunTask) -> Outcome:
@@ -122,69 +111,11 @@ def execute(task: RunTask) -> Outcome:
 
 # --- backends: each yields (task, outcome or the exception that lost it) ------------------------------------
 def _serial(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
-    for task in tasks:
-        yield task, execute(task)
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: Mesa forces it anyway, and a forked child of a threaded parent can deadlock.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Shut a pool down now: cancel queued runs and end the workers (their runs will not be saved)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        proc.terminate()
+    return run_jobs(execute, tasks, 1, in_process=True)
 
 
 def _processes(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
-    queue = deque(tasks)
-    pending: dict[Future[Outcome], RunTask] = {}
-    pool = _new_pool(workers)
-    restarts, finished = 0, False
-
-    def fill() -> None:
-        # A short queue per worker rather than everything at once, so Ctrl-C or a dead worker costs little.
-        while queue and len(pending) < 2 * workers:
-            task = queue.popleft()
-            pending[pool.submit(execute, task)] = task
-
-    try:
-        fill()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken: list[RunTask] = []
-            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
-                done = set(wait(pending)[0])  # the pool is dead: every pending run ends now
-            for fut in sorted(done, key=lambda f: pending[f].index):
-                task = pending.pop(fut)
-                exc = fut.exception()
-                if isinstance(exc, BrokenProcessPool):
-                    broken.append(task)
-                elif exc is not None and not isinstance(exc, Exception):
-                    raise exc  # KeyboardInterrupt inside a worker: Ctrl-C reached the whole process group
-                else:
-                    yield task, exc if exc is not None else fut.result()
-            if broken:
-                # A worker was killed (out of memory, say): start a new pool and rerun its runs, a few times.
-                _stop_pool(pool)
-                if restarts == MAX_POOL_RESTARTS:
-                    for task in [*broken, *queue]:
-                        yield task, BrokenProcessPool(f"worker processes died {restarts + 1} times")
-                    queue.clear()
-                    break
-                restarts += 1
-                queue.extendleft(reversed(broken))
-                pool = _new_pool(workers)
-            fill()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop_pool(pool)
+    return run_jobs(execute, tasks, workers, order=lambda t: t.index)
 
 
 def _dask(tasks: list[RunTask], workers: int, scheduler: str | None) -> Iterator[tuple[RunTask, Any]]:
@@ -231,12 +162,14 @@ RUNNERS = {"serial": _serial, "processes": _processes, "dask": _dask}
 
 # --- the sweep ----------------------------------------------------------------------------------------------
 def _prepare(spec: SweepSpec, folder: SweepFolder, tasks: list[RunTask], points: pd.DataFrame, resume: bool,
-             toml_text: str | None) -> None:
+             toml_text: str | None, overwrite: bool = False) -> None:
     """Check the folder can take this sweep (resuming only its own runs), then save its description."""
+    if folder.holds_runs() and overwrite and not resume:
+        folder.clear()  # only the earlier sweep's own files
     if folder.holds_runs():
         if not resume:
-            raise FolderError(f"--out {folder.root}: already holds a sweep; add --resume to finish it, or choose "
-                              "a new --out folder")
+            raise FolderError(f"--out {folder.root}: already holds a sweep; add --resume to finish it, --overwrite "
+                              "to start it again, or choose a new --out folder")
         saved = folder.read_manifest()
         if saved.get("format", folder.fmt) != folder.fmt:
             raise FolderError(f"--out {folder.root}: was written as {saved['format']}; resume with the same "
@@ -245,8 +178,8 @@ def _prepare(spec: SweepSpec, folder: SweepFolder, tasks: list[RunTask], points:
         if why:
             raise FolderError(f"--out {folder.root}: holds a different sweep ({why}); resume it with the same "
                               "sweep file (more replications are fine), or choose a new --out folder")
-    clear_stale_temporaries(folder)
     folder.write_manifest(spec.to_json(), arm_hashes(tasks), len(tasks), toml_text, design_table(tasks, points))
+    folder.write_completion(False)
 
 
 def _injected() -> list[str]:
@@ -256,7 +189,7 @@ def _injected() -> list[str]:
 def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Path, workers: int = 1,
                   backend: str = "processes", scheduler: str | None = None, resume: bool = False, *,
                   fmt: str | None = None, retry_failed: bool = False, progress: Progress | None = None,
-                  fail_runs: tuple[str, ...] = ()) -> tuple[pd.DataFrame, SweepStatus]:
+                  fail_runs: tuple[str, ...] = (), overwrite: bool = False) -> tuple[pd.DataFrame, SweepStatus]:
     """Run (or finish) a sweep; return all its results so far and how this call went.
 
     Raises:
@@ -281,8 +214,8 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
     tasks = [RunTask(**{**t.__dict__, "inject_failure": any(fnmatch.fnmatchcase(t.run_id, p) for p in patterns)})
              for t in make_tasks(spec, points)]
     status = SweepStatus(total=len(tasks), out=out, runs_table=folder.table("runs"))
-    with folder.lock():
-        _prepare(spec, folder, tasks, points, resume, toml_text)
+    with folder.lock(overwrite), interruptible():
+        _prepare(spec, folder, tasks, points, resume, toml_text, overwrite)
         records = folder.records()
         redo = {k for k, r in records.items() if retry_failed and r.get("status") != "ok"}
         todo = [t for t in tasks if t.run_id not in records or t.run_id in redo]
@@ -315,6 +248,7 @@ def execute_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Pa
             getattr(stream, "close", lambda: None)()
             folder.write_runs_table(records)
             results = folder.write_results(records)
+            folder.write_completion(all(records.get(t.run_id, {}).get("status") == "ok" for t in tasks))
     if interrupted:
         raise SweepInterrupted(f"interrupted: {status.done} of {status.total} runs are saved in {out}/; "
                                "rerun with --resume to finish")

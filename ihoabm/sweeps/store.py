@@ -9,18 +9,20 @@ Layout of `OUT/`::
     records/<run>.json    the finished run's record: status, error, wall time, scenario hash, version
     runs.parquet          the runs table, one row per finished run, refreshed as runs finish (or .csv)
     results.parquet       all parts in one table, one row per run and year (or .csv)
+    manifest.json         sizes and hashes of the tables; "complete" only once every planned run is saved
     summary/, plots/      written by the report
 
 A run counts as finished once its record exists; the part is written before the record, so a record never
-points at a missing part. Reading rebuilds tables from the records and parts, so the folder stays readable
-after Ctrl-C or a killed process, and `--resume` sees exactly which runs are missing.
+points at a missing part. The records and parts are the truth: the runs and results tables are caches rebuilt
+from them, so copying, moving or resuming a folder never changes which runs are counted, and `--resume` sees
+exactly which runs are missing. The folder follows the output-folder contract of `ihoabm.outputs.folder`:
+files ihoabm did not write are never touched, and one sweep at a time writes to it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,13 +30,13 @@ from typing import Any
 
 import pandas as pd
 
-from ihoabm.runner import atomic_write
+from ihoabm.outputs.folder import MANIFEST, OutputError, OutputFolder, atomic_write, package_version, sha256_of
 
 RUNS_FIRST = ("run_id", "arm", "point", "replication", "seed")
 RUNS_LAST = ("status", "error", "wall_time_s", "scenario_hash", "package_version", "finished_at", "host", "pid")
 
 
-class FolderError(Exception):
+class FolderError(OutputError):
     """The output folder cannot be used as asked (locked, or holds a different sweep)."""
 
 
@@ -45,6 +47,9 @@ class SweepFolder:
         root: The output folder.
         fmt: Table format for parts and tables, "parquet" or "csv".
     """
+
+    LAYOUT = ("sweep.json", "sweep.toml", "design.parquet", "parts", "records", "runs.parquet", "runs.csv",
+              "results.parquet", "results.csv", MANIFEST, "summary", "plots")
 
     def __init__(self, root: Path, fmt: str = "parquet") -> None:
         self.root = Path(root)
@@ -63,19 +68,42 @@ class SweepFolder:
         """Whether a sweep has already saved a run here (a folder with a manifest alone can be reused)."""
         return self.records_dir.exists() and any(self.records_dir.glob("*.json"))
 
+    def owned(self) -> tuple[str, ...]:
+        """Names this layout owns (the `.lock` of sweeps written before filelock, where a sweep is here)."""
+        return (*self.LAYOUT, ".lock") if self.manifest.exists() else self.LAYOUT
+
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold an exclusive lock for a sweep's lifetime (the kernel releases it if the process dies)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".lock").open("w") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise FolderError(f"{self.root}: another sweep is writing to this folder") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def lock(self, overwrite: bool = False) -> Iterator[None]:
+        """Claim the folder for a sweep's lifetime: one writer, writable, nothing foreign unless `overwrite`."""
+        folder = OutputFolder(self.root, overwrite=overwrite, owned=self.owned())
+        with folder.claim(self.LAYOUT, keep_earlier=True):
+            yield
+
+    def clear(self) -> None:
+        """Remove an earlier sweep's own files (only names of this layout), to start again."""
+        for name in self.LAYOUT:
+            path = self.root / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    def write_completion(self, complete: bool) -> None:
+        """Write manifest.json: the tables' sizes and hashes and whether every planned run is saved."""
+        files = {}
+        for name in ("sweep.json", "sweep.toml", "design.parquet", self.table("runs").name,
+                     self.table("results").name):
+            path = self.root / name
+            if path.is_file():
+                files[name] = {"bytes": path.stat().st_size, "sha256": sha256_of(path)}
+        parts = sorted(p.name for p in self.parts.glob("*")) if self.parts.exists() else []
+        about = {"kind": "sweep", "ihoabm_version": package_version(), "complete": complete, "files": files,
+                 "runs_saved": len(self.records()), "parts": len(parts)}
+        if self.manifest.exists():
+            saved = self.read_manifest()
+            about.update(sweep=saved.get("spec", {}).get("sweep", {}).get("name"), arms=saved.get("arms", {}),
+                         runs_planned=saved.get("runs"))
+        atomic_write(self.root / MANIFEST, lambda p: p.write_text(json.dumps(about, indent=1, sort_keys=True)))
 
     def write_manifest(self, spec_json: str, arms: dict[str, str], n_runs: int, toml_text: str | None,
                        design: pd.DataFrame) -> None:
@@ -152,33 +180,39 @@ class SweepFolder:
     def results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """All finished runs' rows, in design order then year.
 
-        Rows come from the consolidated results table where it is newer than a run's part, and from the
-        part otherwise, so a big sweep is not re-read part by part after every session.
+        The consolidated results table is a cache: it is used only when it holds exactly the runs that have
+        an ok record and a part, and is otherwise rebuilt from the parts. File times play no part, so a copied
+        or moved folder counts the same runs.
         """
-        ok = sorted((r for r in records.values() if r.get("status") == "ok"), key=lambda r: r["index"])
-        table = self.table("results")
-        cached = pd.DataFrame()
-        if table.exists():
-            cached = pd.read_csv(table) if self.fmt == "csv" else pd.read_parquet(table)
-            since = table.stat().st_mtime
-        frames, fresh = [], set()
-        for rec in ok:
-            path = self._part(rec["run_id"])
-            if path is None:
-                continue
-            if not cached.empty and path.stat().st_mtime < since:
-                fresh.add(rec["run_id"])
-            else:
-                frames.append(pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path))
-        if fresh:
-            frames.append(cached[cached["run_id"].isin(fresh)])
-        if not frames:
-            return pd.DataFrame(columns=["run_id", "arm", "point", "replication", "year"])
-        out = pd.concat(frames, ignore_index=True)
+        ok = sorted((r for r in records.values() if r.get("status") == "ok" and self._part(r["run_id"]) is not None),
+                    key=lambda r: r["index"])
+        wanted = {rec["run_id"] for rec in ok}
+        out = self._cached_results(wanted)
+        if out is None:
+            frames = [self._read(self._part(rec["run_id"])) for rec in ok]  # type: ignore[arg-type]
+            if not frames:
+                return pd.DataFrame(columns=["run_id", "arm", "point", "replication", "year"])
+            out = pd.concat(frames, ignore_index=True)
         order = {rec["run_id"]: rec["index"] for rec in ok}
         key = out["run_id"].map(order)
         return out.assign(_order=key).sort_values(["_order", "year"], kind="stable").drop(
             columns="_order").reset_index(drop=True)
+
+    def _cached_results(self, wanted: set[str]) -> pd.DataFrame | None:
+        table = self.table("results")
+        if not wanted or not table.is_file():
+            return None
+        try:
+            cached = self._read(table)
+        except (OSError, ValueError):
+            return None
+        if "run_id" not in cached.columns or set(cached["run_id"].astype(str)) != wanted:
+            return None
+        return cached
+
+    @staticmethod
+    def _read(path: Path) -> pd.DataFrame:
+        return pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
 
     def write_results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """Rebuild the results table from the parts, atomically."""
@@ -196,12 +230,3 @@ class SweepFolder:
     def load_design(self) -> pd.DataFrame:
         """The planned runs."""
         return pd.read_parquet(self.design)
-
-
-def clear_stale_temporaries(folder: SweepFolder) -> None:
-    """Remove temporary files a killed sweep left behind (they are never read)."""
-    for sub in (folder.root, folder.parts, folder.records_dir):
-        if sub.exists():
-            for tmp in sub.glob(".*.*"):
-                if tmp.name != ".lock" and tmp.is_file():
-                    os.unlink(tmp)

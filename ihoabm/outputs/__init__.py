@@ -1,0 +1,1 @@
+"""What a run leaves behind: the output-folder contract that every command writes through."""
