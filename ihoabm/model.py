@@ -26,16 +26,16 @@ import numpy as np
 from ihoabm import network
 from ihoabm.agents.acute import AcuteTrust
 from ihoabm.agents.ambulance import AmbulanceService
-from ihoabm.agents.commissioner import Commissioner
 from ihoabm.agents.community import CommunityProvider
 from ihoabm.agents.gp import GPPractice, PracticeArrays
 from ihoabm.agents.host import HostProvider
 from ihoabm.agents.patient import Tracker
-from ihoabm.finance.contracts import ACUTE_ACTIVITIES, PRICE_OF
-from ihoabm.finance.ledger import ACCOUNTS, SETTINGS, Ledger
 from ihoabm.hazards import need_weight, rate_tables
 from ihoabm.invariants import check_invariants
 from ihoabm.metrics import Tally
+from ihoabm.money.commissioner import Commissioner
+from ihoabm.money.contracts import ACUTE_ACTIVITIES, PRICE_OF, Contract
+from ihoabm.money.ledger import ACCOUNTS, Ledger
 from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
 from ihoabm.pathways.episodes import Episodes
 from ihoabm.population import DAYS_PER_YEAR, N_GROUPS, synthesize
@@ -99,6 +99,7 @@ class IHOModel(mesa.Model):
         # Contracts first, so the first month's capacities and behaviour see this year's money.
         self._update_lists()
         self.commissioner.open_year(0)
+        self.fund_providers()
         self._start_month()
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.datacollector.collect(self)
@@ -162,12 +163,12 @@ class IHOModel(mesa.Model):
         self.community.hire()
         community.refresh_caseloads(self)
         self._update_acute_behaviour()
-        prevention = self.commissioner.contracts.get("invest_prevention")
-        per_head = (prevention.annual_value if prevention else 0.0) / self.population_size()
+        per_head = (self.host.prevention_investment() if self.host else 0.0) / self.population_size()
         health.update_prevention(self, per_head)
         interval = self.scenario.host.planning_interval_months
         if self.host and self.year >= self.scenario.run.burn_in_years and month % interval == 0 and self.day > 0:
             self.host.plan()
+            self.fund_providers()
 
     def _update_lists(self) -> None:
         alive = self.pop.alive
@@ -198,7 +199,7 @@ class IHOModel(mesa.Model):
             "community": self.community.cost_per_day(),
             "ambulance": act["incident"] * self.ambulance.cost_per_incident,
         }
-        for contract in self.commissioner.contracts.values():
+        for contract in self.contracts():
             due = contract.accrue(act, costs.get(contract.payee, 0.0))
             if contract.payee in ("gp", "prevention"):
                 costs[contract.payee] = costs.get(contract.payee, 0.0) + due   # they spend what they get
@@ -211,7 +212,7 @@ class IHOModel(mesa.Model):
     def post_invoices(self) -> None:
         """Post accrued contract payments and provider costs to the ledger."""
         year = self.year
-        for contract in self.commissioner.contracts.values():
+        for contract in self.contracts():
             if contract.owed:
                 self.ledger.transfer(self.day, year, contract.payer, contract.payee, contract.owed,
                                      contract.setting)
@@ -235,44 +236,12 @@ class IHOModel(mesa.Model):
         self.acute.fixed_charged_this_year = 0.0
         if self.host:
             if year >= self.scenario.run.burn_in_years:
-                self._host_learns(year)
+                self.host.observe_year(year)
             self.host.close_year(self.year_result("host", year))
         network.update(self, year)
         if year + 1 < self.total_years:
             self.commissioner.open_year(year + 1)
-            if self.host:
-                self.host.apply()
-
-    def _host_learns(self, year: int) -> None:
-        """What the host can observe of each lever's return over the year just ended."""
-        t, sc = self.tally, self.scenario
-        price = self.commissioner.marginal_income
-        variable = sc.acute.variable_cost_share
-        admission = price("acute", "nel_long", variable * sc.prices.nel_long_stay)
-        ae = price("acute", "ae", variable * sc.prices.ae_attendance)
-        admit_if_conveyed = t.year_total("nel_admissions", year) / max(t.year_total("ae_attendances", year), 1.0)
-        per_crisis = (t.year_total("nel_admissions", year) * admission + t.year_total("ae_attendances", year) * ae) \
-            / max(t.year_total("crises", year), 1.0)
-        spend = self.community.capacity_by_stream * self.community.unit_cost
-        observed = np.full(5, np.nan)
-        observable = np.zeros(5, dtype=bool)
-        # Caseload and proactive care: crises seen against those the risk model expected.
-        for lever, (seen, expected, cost) in enumerate(
-                [("caseload_crises", "caseload_expected_crises", spend[0]),
-                 ("proactive_crises", "proactive_expected_crises", self.host.invest[3])]):
-            exp = t.year_total(expected, year)
-            if exp > 0 and cost > 0:
-                averted = max(exp - t.year_total(seen, year), 0.0)
-                observed[lever if lever == 0 else 3] = averted * per_crisis / cost
-                observable[lever if lever == 0 else 3] = True
-        ucr = t.year_total("ucr_referrals", year)
-        if spend[1] > 0:
-            observed[1] = ucr * (admit_if_conveyed * admission + ae) / spend[1]
-            observable[1] = True
-        if spend[2] > 0:
-            observed[2] = t.year_total("vw_step_up", year) * admission / spend[2]
-            observable[2] = True
-        self.host.learn(observed, observable)
+            self.fund_providers()
 
     # --- helpers used by agents and pathways ---------------------------------------------------------
     def population_size(self) -> int:
@@ -283,21 +252,27 @@ class IHOModel(mesa.Model):
         """Need-weighted population (equals the head count on average by construction)."""
         return float(self.need[self.pop.alive].sum())
 
-    def fund_practices(self, total: float, need_weighted: bool) -> None:
-        """Split a capitation budget across practices by need-weighted or raw list size."""
+    def contracts(self) -> list[Contract]:
+        """Every contract in force: the ICB's, then the host's investment contracts."""
+        return [*self.commissioner.contracts.values(), *(self.host.contracts.values() if self.host else ())]
+
+    def fund_providers(self) -> None:
+        """Capacity follows funding: practices and community services take up what their contracts pay."""
+        contracts = self.commissioner.contracts
+        self._split_to_practices(contracts["gp"].annual_value, self.commissioner.gp_need_weighted, "set_funding")
+        invest = self.host.community_investment() if self.host else None
+        self.community.set_funding(contracts["community"].annual_value, invest)
+        if self.host:
+            self._split_to_practices(self.host.proactive_investment(), self.scenario.contract.need_weighting,
+                                     "set_proactive_funding")
+
+    def _split_to_practices(self, total: float, need_weighted: bool, method: str) -> None:
+        """Split a budget across practices by need-weighted or raw list size."""
         shares = np.array([gp.weighted_list if need_weighted else gp.list_size for gp in self.gp_practices],
                           dtype=float)
         shares /= shares.sum()
         for gp, share in zip(self.gp_practices, shares, strict=True):
-            gp.set_funding(total * share)
-
-    def fund_proactive(self, total: float) -> None:
-        """Split proactive-care funding across practices the same way as capitation."""
-        need = self.scenario.contract.need_weighting
-        shares = np.array([gp.weighted_list if need else gp.list_size for gp in self.gp_practices], dtype=float)
-        shares /= shares.sum()
-        for gp, share in zip(self.gp_practices, shares, strict=True):
-            gp.proactive_funding = total * share
+            getattr(gp, method)(total * share)
 
     def proactive_slots(self) -> int:
         """Patients the practices can case-manage with their proactive-care funding."""
@@ -329,23 +304,7 @@ class IHOModel(mesa.Model):
 
     def year_result(self, account: str, year: int) -> float:
         """Income minus spending of one account in one contract year, GBP."""
-        pence = 0
-        for _, y, payer, payee, amount, _ in self.ledger.rows:
-            if y != year:
-                continue
-            if payee == account:
-                pence += amount
-            if payer == account:
-                pence -= amount
-        return pence / 100
-
-    def spend_by_setting(self, year: int) -> dict[str, float]:
-        """Payments to providers by setting in one year, GBP."""
-        out = dict.fromkeys(SETTINGS, 0.0)
-        for _, y, payer, _, amount, cat in self.ledger.rows:
-            if y == year and cat in out and payer in ("icb", "host"):
-                out[cat] += amount / 100
-        return out
+        return self.ledger.year_result(account, year)
 
     def performance_score(self) -> float:
         """Outcome score for tied funding: emergency admissions no higher than in the reference year."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ihoabm.finance.ledger import ACCOUNTS
+from ihoabm.money.ledger import ACCOUNTS
 
 if TYPE_CHECKING:
     from ihoabm.model import IHOModel

@@ -47,7 +47,7 @@ def annual(m: IHOModel) -> pd.DataFrame:
         row["nel_mean_los"] = t.year_total("nel_overnight_los_days", y) / max(
             t.year_total("nel_overnight_discharges", y), 1)
         row["waiting_list_end"] = t.year_total("waiting_list", y)
-        spend = m.spend_by_setting(y)
+        spend = m.ledger.spend_by_setting(y)
         row["spend_total"] = sum(spend.values())
         for setting, value in spend.items():
             row[f"spend_{setting}"] = value

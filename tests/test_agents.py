@@ -87,7 +87,7 @@ def test_ambulance_uses_free_ucr_slots_only(model):
 
 def test_contracts_follow_the_regime():
     pbr = IHOModel("baseline", patients=3_000, years=1, seed=1)
-    assert pbr.commissioner.contracts["acute"].form == "activity"
+    assert pbr.commissioner.contracts["acute"].form.name == "activity"
     assert pbr.host is None
     iho = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=1)
     # Burn-in is history: PbR until the IHO contract starts in reported year 1.
@@ -95,7 +95,7 @@ def test_contracts_follow_the_regime():
     while iho.day < 366:
         iho.step()
     assert iho.commissioner.contracts["acute"].payer == "host"
-    assert iho.commissioner.contracts["acute"].form == "cost_plus"
+    assert iho.commissioner.contracts["acute"].form.name == "cost_plus"
     assert iho.commissioner.contracts["capitation"].annual_value > 0
 
 

@@ -2,8 +2,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ihoabm.finance.contracts import Contract
-from ihoabm.finance.ledger import ACCOUNTS, Ledger
+from ihoabm.money.contracts import Contract
+from ihoabm.money.forms import Blended, CostPlus, SharedSavings
+from ihoabm.money.ledger import ACCOUNTS, Ledger
 
 
 def test_transfers_balance_to_the_penny():
@@ -36,13 +37,13 @@ def test_any_sequence_of_transfers_nets_to_zero(transfers):
 def test_contract_forms():
     act = {"nel_short": 2, "ae": 10}
     prices = {"nel_short": 800.0, "ae": 280.0}
-    activity = Contract("a", "icb", "acute", "acute", "activity", prices=prices)
+    activity = Contract.of("a", "icb", "acute", "acute", "activity", prices=prices)
     assert activity.accrue(act, payee_cost=5000.0) == 2 * 800 + 10 * 280
-    block = Contract("b", "icb", "community", "community", "block", annual_value=365_000.0)
+    block = Contract.of("b", "icb", "community", "community", "block", annual_value=365_000.0)
     assert block.accrue(act, 0.0) == pytest.approx(1000.0)
-    blended = Contract("c", "icb", "acute", "acute", "blended", 365_000.0, prices=prices, variable_share=0.2)
+    blended = Contract("c", "icb", "acute", "acute", Blended(variable_share=0.2), 365_000.0, prices=prices)
     assert blended.accrue(act, 0.0) == pytest.approx(1000.0 + 0.2 * 4400)
-    cost_plus = Contract("d", "host", "acute", "acute", "cost_plus", margin=0.02)
+    cost_plus = Contract("d", "host", "acute", "acute", CostPlus(margin=0.02))
     assert cost_plus.accrue(act, 1000.0) == pytest.approx(1020.0)
     # What one more short stay earns: the incentive the trust responds to.
     assert activity.marginal_price("nel_short", 360.0) == 800.0
@@ -52,7 +53,49 @@ def test_contract_forms():
 
 
 def test_shared_savings_pays_a_share_of_the_fall_in_activity_value():
-    k = Contract("s", "host", "acute", "acute", "shared_savings", 0.0, prices={"nel_long": 5000.0},
-                 savings_share=0.5, savings_baseline=100_000.0)
+    k = Contract("s", "host", "acute", "acute", SharedSavings(share=0.5, baseline=100_000.0), 0.0,
+                 prices={"nel_long": 5000.0})
     k.accrue({"nel_long": 10}, 0.0)
     assert k.year_end_savings() == pytest.approx(0.5 * 50_000)
+
+
+def test_every_payment_form_the_schema_names_is_registered():
+    import typing
+
+    from ihoabm.money.forms import FORMS
+    from ihoabm.scenario.schema import Contract as Terms
+
+    named = set(typing.get_args(Terms.model_fields["acute_subcontract"].annotation))
+    assert named and named <= set(FORMS), named - set(FORMS)
+    assert {"activity", "block", "capitation", "blended", "cost_plus", "shared_savings"} <= set(FORMS)
+
+
+def test_a_new_payment_form_is_one_registered_class():
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from ihoabm.money.forms import FORMS, PaymentForm, build_form, register
+
+    @register
+    @dataclass(frozen=True)
+    class Capped(PaymentForm):
+        """Tariff up to a cap per day (a test form)."""
+
+        name: ClassVar[str] = "capped_test"
+        cap: float = 1000.0
+
+        def due(self, value, fixed, payee_cost):
+            return min(value, self.cap)
+
+        def marginal_price(self, price, variable_cost):
+            return price
+
+    try:
+        k = Contract("k", "icb", "acute", "acute", build_form("capped_test"), prices={"ae": 280.0})
+        assert k.accrue({"ae": 10}, 0.0) == 1000.0
+        assert k.accrue({"ae": 1}, 0.0) == 280.0
+        assert k.owed == 1280.0 and k.marginal_price("ae", 0.0) == 280.0
+    finally:
+        FORMS.pop("capped_test")
+    with pytest.raises(ValueError, match="unknown payment form 'nope'"):
+        build_form("nope")

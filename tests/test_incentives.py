@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ihoabm.compare import paired_differences, replicate
-from ihoabm.finance.ledger import ACCOUNTS
+from ihoabm.money.ledger import ACCOUNTS
 from ihoabm.runner import run, simulate
 from ihoabm.scenario import builtin_names
 

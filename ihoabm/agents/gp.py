@@ -46,6 +46,10 @@ class GPPractice(mesa.Agent):
         per_gbp = p.gp_capacity_per_weighted_head / self.model.scenario.contract.gp_capitation_per_weighted_head
         self.model.practices.capacity[self.practice_id] = annual * per_gbp / DAYS_PER_YEAR
 
+    def set_proactive_funding(self, annual: float) -> None:
+        """Set the year's funding for case-managing high-risk patients."""
+        self.proactive_funding = annual
+
     def proactive_slots(self) -> int:
         """How many high-risk patients the proactive-care funding can case-manage."""
         cost = self.model.scenario.primary.proactive_cost_per_patient_year

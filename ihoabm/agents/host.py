@@ -1,7 +1,7 @@
 """`HostProvider`: the IHO contract holder, planning investment from the returns it expects.
 
 It holds the capitated budget, pays sub-contracts, and invests in community capacity, prevention and GP
-proactive care.
+proactive care through its own investment contracts (the model's funding step turns them into capacity).
 The host can be wrong: its beliefs start from a prior and move only with what it observes, it discounts
 uncertain returns by its risk appetite, and it can run a deficit.
 """
@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ihoabm.finance.contracts import Contract
+from ihoabm.money.contracts import Contract
 
 if TYPE_CHECKING:
     from ihoabm.model import IHOModel
 
 LEVERS = ("caseload", "ucr", "virtual_ward", "proactive", "prevention")
+CASELOAD, UCR, VIRTUAL_WARD, PROACTIVE, PREVENTION = range(len(LEVERS))
+COMMUNITY_LEVERS = (CASELOAD, UCR, VIRTUAL_WARD)   # in the community provider's stream order
 
 
 class HostProvider(mesa.Agent):
@@ -33,10 +35,24 @@ class HostProvider(mesa.Agent):
         self.elective_purchase = 1.0              # share of elective capacity it pays for
         self.reserves = 0.0
         self.last_npv = np.zeros(len(LEVERS))
+        # What the host buys with its investment; accrued and paid like any other contract.
+        self.contracts = {
+            "invest_community": Contract.of("community investment", "host", "community", "community", "block"),
+            "invest_proactive": Contract.of("GP proactive care", "host", "gp", "primary", "block"),
+            "invest_prevention": Contract.of("prevention", "host", "prevention", "prevention", "block"),
+        }
 
     def community_investment(self) -> np.ndarray:
         """Extra community funding per stream (caseload, UCR, virtual ward, discharge)."""
-        return np.array([self.invest[0], self.invest[1], self.invest[2], 0.0])
+        return np.array([*self.invest[list(COMMUNITY_LEVERS)], 0.0])
+
+    def proactive_investment(self) -> float:
+        """GBP a year for GP proactive care."""
+        return float(self.contracts["invest_proactive"].annual_value)
+
+    def prevention_investment(self) -> float:
+        """GBP a year for prevention."""
+        return float(self.contracts["invest_prevention"].annual_value)
 
     # --- planning ---------------------------------------------------------------------------------
     def _lags_years(self) -> np.ndarray:
@@ -90,26 +106,47 @@ class HostProvider(mesa.Agent):
         # Moving money takes a planning cycle or two: partial adjustment avoids whiplash.
         self.invest += 0.5 * (target - self.invest)
         self.invest[self.invest < 1.0] = 0.0
-        self.apply()
+        self._commit()
 
-    def apply(self) -> None:
-        """Push the investment plan into capacities and the host's contracts."""
-        m = self.model
-        base = m.commissioner.contracts["community"].annual_value
-        m.community.set_funding(base, self.community_investment())
-        contracts = m.commissioner.contracts
-        contracts["invest_community"] = contracts.get("invest_community") or Contract(
-            "community investment", "host", "community", "community", "block")
-        contracts["invest_community"].annual_value = float(self.invest[:3].sum())
-        contracts["invest_proactive"] = contracts.get("invest_proactive") or Contract(
-            "GP proactive care", "host", "gp", "primary", "block")
-        contracts["invest_proactive"].annual_value = float(self.invest[3])
-        m.fund_proactive(float(self.invest[3]))
-        contracts["invest_prevention"] = contracts.get("invest_prevention") or Contract(
-            "prevention", "host", "prevention", "prevention", "block")
-        contracts["invest_prevention"].annual_value = float(self.invest[4])
+    def _commit(self) -> None:
+        """Put the investment plan into the host's investment contracts."""
+        self.contracts["invest_community"].annual_value = float(self.invest[list(COMMUNITY_LEVERS)].sum())
+        self.contracts["invest_proactive"].annual_value = float(self.invest[PROACTIVE])
+        self.contracts["invest_prevention"].annual_value = float(self.invest[PREVENTION])
 
     # --- learning ---------------------------------------------------------------------------------
+    def observe_year(self, year: int) -> None:
+        """What the host can observe of each lever's return over the contract year just ended."""
+        m = self.model
+        t, sc = m.tally, m.scenario
+        price = m.commissioner.marginal_income
+        variable = sc.acute.variable_cost_share
+        admission = price("acute", "nel_long", variable * sc.prices.nel_long_stay)
+        ae = price("acute", "ae", variable * sc.prices.ae_attendance)
+        admit_if_conveyed = t.year_total("nel_admissions", year) / max(t.year_total("ae_attendances", year), 1.0)
+        per_crisis = (t.year_total("nel_admissions", year) * admission + t.year_total("ae_attendances", year) * ae) \
+            / max(t.year_total("crises", year), 1.0)
+        spend = m.community.capacity_by_stream * m.community.unit_cost
+        observed = np.full(len(LEVERS), np.nan)
+        observable = np.zeros(len(LEVERS), dtype=bool)
+        # Caseload and proactive care: crises seen against those the risk model expected.
+        for lever, seen, expected, cost in ((CASELOAD, "caseload_crises", "caseload_expected_crises", spend[0]),
+                                            (PROACTIVE, "proactive_crises", "proactive_expected_crises",
+                                             self.invest[PROACTIVE])):
+            exp = t.year_total(expected, year)
+            if exp > 0 and cost > 0:
+                averted = max(exp - t.year_total(seen, year), 0.0)
+                observed[lever] = averted * per_crisis / cost
+                observable[lever] = True
+        ucr = t.year_total("ucr_referrals", year)
+        if spend[1] > 0:
+            observed[UCR] = ucr * (admit_if_conveyed * admission + ae) / spend[1]
+            observable[UCR] = True
+        if spend[2] > 0:
+            observed[VIRTUAL_WARD] = t.year_total("vw_step_up", year) * admission / spend[2]
+            observable[VIRTUAL_WARD] = True
+        self.learn(observed, observable)
+
     def learn(self, observed_return: np.ndarray, observable: np.ndarray) -> None:
         """Yearly: move beliefs toward the returns observed where they could be observed."""
         lr = self.model.scenario.host.learning_rate

@@ -1,4 +1,8 @@
-"""A double-entry ledger of every money transfer, in whole pence so it balances exactly."""
+"""A double-entry ledger of every money transfer, in whole pence so it balances exactly.
+
+Besides the rows, the ledger keeps running totals by contract year and account, and by year and setting, so
+a year's result or spending is a look-up, not a scan of every row.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import pandas as pd
 
 ACCOUNTS = ("treasury", "icb", "host", "acute", "community", "gp", "ambulance", "prevention", "suppliers")
 SETTINGS = ("acute", "community", "primary", "ambulance", "prevention")
+COMMISSIONERS = ("icb", "host")   # accounts that pay providers for care
 
 
 class Ledger:
@@ -17,6 +22,8 @@ class Ledger:
         self.rows: list[tuple[int, int, str, str, int, str]] = []
         self._debits: dict[str, int] = defaultdict(int)
         self._credits: dict[str, int] = defaultdict(int)
+        self._net_by_year: dict[tuple[int, str], int] = defaultdict(int)
+        self._spend_by_year: dict[int, dict[str, float]] = {}
 
     def transfer(self, day: int, year: int, payer: str, payee: str, amount: float, category: str) -> int:
         """Move `amount` GBP from payer to payee; a negative amount moves it the other way.
@@ -34,11 +41,24 @@ class Ledger:
         self.rows.append((day, year, payer, payee, pence, category))
         self._debits[payer] += pence
         self._credits[payee] += pence
+        self._net_by_year[(year, payee)] += pence
+        self._net_by_year[(year, payer)] -= pence
+        if category in SETTINGS and payer in COMMISSIONERS:
+            spend = self._spend_by_year.setdefault(year, dict.fromkeys(SETTINGS, 0.0))
+            spend[category] += pence / 100
         return pence
 
     def balance(self, account: str) -> int:
         """Net pence received by `account` since the start."""
         return self._credits[account] - self._debits[account]
+
+    def year_result(self, account: str, year: int) -> float:
+        """Income minus spending of one account in one contract year, GBP."""
+        return self._net_by_year.get((year, account), 0) / 100
+
+    def spend_by_setting(self, year: int) -> dict[str, float]:
+        """Payments to providers for care by setting in one contract year, GBP."""
+        return dict(self._spend_by_year.get(year, dict.fromkeys(SETTINGS, 0.0)))
 
     def received(self, account: str) -> int:
         """Total pence ever paid to `account` (its credits)."""

@@ -1,1 +1,0 @@
-"""Money: contracts, the ledger and settlement."""
