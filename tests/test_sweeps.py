@@ -280,7 +280,7 @@ def test_resume_refuses_a_different_sweep(tmp_path: Path) -> None:
         run_sweep(raw, out, backend="serial", resume=True)
     more = run_sweep(tiny(tmp_path, replications=2), out, backend="serial", resume=True)   # more replications
     assert more.attrs["status"] == {"total": 4, "skipped": 2, "ok": 2, "failed": 0, "lost": 0}
-    with SweepFolder(out).lock(), pytest.raises(FolderError, match="another sweep is writing"):
+    with SweepFolder(out).lock(), pytest.raises(FolderError, match="another ihoabm command is writing"):
         run_sweep(tiny(tmp_path, replications=1), out, backend="serial", resume=True)
 
 
@@ -317,7 +317,7 @@ BAD = {
                   "values=[3.0]\n", "parameters[0].name: 'host.horizon' is not a scenario key"),
     "out of range": ("[sweep]\nname='x'\nscenario='iho_lead_provider'\n[design]\nmethod='latin'\nsamples=4\n"
                      "[[parameters]]\nname='contract.capitation_level'\nlow=0.5\nhigh=5.0\n",
-                     "contract.capitation_level: Input should be less than or equal to 3"),
+                     "parameters[0].high: contract.capitation_level must be"),
     "sobol samples": ("[sweep]\nname='x'\n[design]\nmethod='sobol'\nsamples=10\n[[parameters]]\n"
                       "name='host.horizon_years'\nlow=1.0\nhigh=5.0\n[[parameters]]\nname='host.risk_appetite'\n"
                       "low=0.1\nhigh=0.9\n", "design.samples: Sobol sampling needs a power of two"),
@@ -334,7 +334,7 @@ BAD = {
                      "name='host.horizon_years'\nvalues=[3.0]\n", "nowhere: unknown scenario; built-in names"),
     "bad override": ("[sweep]\nname='x'\n[sweep.overrides]\nrun={patients=10}\n[design]\nmethod='grid'\n"
                      "[[parameters]]\nname='host.horizon_years'\nvalues=[3.0]\n",
-                     "run.patients: Input should be greater than or equal to 1000"),
+                     "sweep.overrides.run.patients: run.patients must be >= 1000"),
     "not toml": ("[sweep\nname=", "not valid TOML"),
 }
 

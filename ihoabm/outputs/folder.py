@@ -96,17 +96,19 @@ class OutputFolder:
         overwrite: Replace an earlier ihoabm result set here, and write beside files ihoabm did not write.
         owned: Names of files or subfolders the caller's own layout owns (a sweep's parts and records).
         option: How the folder was given, for messages.
+        error: The exception class raised (a subclass of `OutputError`).
     """
 
     def __init__(self, root: Path, *, overwrite: bool = False, owned: Iterable[str] = (),
-                 option: str = "--out") -> None:
+                 option: str = "--out", error: type[OutputError] = OutputError) -> None:
         self.root = Path(root)
         self.overwrite = overwrite
         self.owned = set(owned)
         self.option = option
+        self.error = error
 
     def _fail(self, why: str) -> OutputError:
-        return OutputError(f"{self.option} {self.root}: {why}")
+        return self.error(f"{self.option} {self.root}: {why}")
 
     # --- what is here -------------------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any] | None:

@@ -6,7 +6,8 @@
 - `tornado`: mean outcome at each parameter's low and high end (grid and Latin designs).
 - `status`: runs by arm and status; `failures`: each failed run with its error.
 
-Indices and tornado charts use one reported year (`report.year`, default the last) and the mean over
+Indices and tornado charts use one reported year (`report.year`, default the last year every run reports;
+a `report.year` past the saved runs' years is refused, never replaced by another year) and the mean over
 replications at each point. Written to `OUT/summary/*.csv`; plots to `OUT/plots/*.png`.
 """
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from ihoabm.runner import atomic_write
 from ihoabm.sweeps.design import RAW, problem
-from ihoabm.sweeps.spec import SweepSpec
+from ihoabm.sweeps.spec import SweepError, SweepSpec
 from ihoabm.sweeps.store import SweepFolder
 
 
@@ -45,10 +46,26 @@ class SweepData:
         """Metrics to summarise that the results hold."""
         return [m for m in self.spec.report.metrics if m in self.results.columns]
 
+    def last_year(self) -> int:
+        """The last year every successful run reports (1 before any run has finished)."""
+        if self.results.empty:
+            return 1
+        return int(self.results.groupby("run_id")["year"].max().min())
+
     def year(self) -> int:
-        """The reported year that indices use."""
-        last = int(self.results["year"].max()) if len(self.results) else 1
-        return min(self.spec.report.year or last, last)
+        """The reported year that indices use: `report.year`, default the last year every run reports.
+
+        Raises:
+            SweepError: `report.year` is past the years the saved runs report (never silently another year).
+        """
+        last = self.last_year()
+        wanted = self.spec.report.year
+        if wanted is None:
+            return last
+        if not self.results.empty and wanted > last:
+            raise SweepError(f"{self.folder.root}: report.year: {wanted} is past the last year the saved runs "
+                             f"report; allowed 1 to {last}")
+        return wanted
 
 
 def load(out: Path) -> SweepData:

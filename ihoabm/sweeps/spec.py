@@ -2,25 +2,34 @@
 
 A sweep file is TOML with four parts::
 
-    [sweep]                      # name, base scenario, sweep seed, replications, fixed overrides
+    [sweep]                      # name, base scenario, sweep seed, replications, fixed overrides, max_runs
     [design]                     # method = "grid" | "latin" | "sobol" | "morris", samples, levels
     [[parameters]]               # one table per swept scenario key, with values or a low-high range
     [[arms]]                     # optional: several base scenarios crossed with the same design
     [report]                     # optional: metrics and the year that summaries and indices use
 
 Like scenarios, sweep files are validated strictly (unknown keys refused) and a bad file is reported in one
-line naming the file, the key path and what is allowed.
+line naming the file, the key path and what is allowed. Every value is checked against the Python kind of
+its scenario key: true/false keys take only TOML booleans, number keys refuse true/false and text, whole-number
+keys refuse fractions, numbers must be finite and inside the scenario schema's own bounds. The sweep file's own
+whole-number keys (seed, replications, samples, levels, max_runs, report.year) refuse floats such as `1e6`.
+
+A design is counted before it is built: more runs than `sweep.max_runs` (default 100,000, or the environment
+variable IHOABM_MAX_RUNS; at most 10,000,000) is refused.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import tomllib
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic.fields import FieldInfo
 
 from ihoabm.results import ANNUAL_COLUMNS, EXTRA_COUNTS
 from ihoabm.scenario import Scenario, ScenarioError, load_scenario
@@ -32,6 +41,9 @@ METRICS = tuple(c for c in (*ANNUAL_COLUMNS, "host_surplus", *EXTRA_COUNTS) if c
 DEFAULT_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "community_contacts", "spend_total",
                    "host_surplus")
 SAMPLED = ("latin", "sobol", "morris")
+DEFAULT_MAX_RUNS = 100_000
+HARD_MAX_RUNS = 10_000_000
+MAX_RUNS_ENV = "IHOABM_MAX_RUNS"
 
 
 class SweepError(ScenarioError):
@@ -39,7 +51,8 @@ class SweepError(ScenarioError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: no coercion, so `samples = 1e6`, `paired = "yes"` or `low = true` are refused, not reinterpreted.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class SweepMeta(_Strict):
@@ -53,6 +66,7 @@ class SweepMeta(_Strict):
     replications: Annotated[int, Field(ge=1, le=10_000)] = 1
     paired: bool = True
     format: Literal["parquet", "csv"] = "parquet"
+    max_runs: Annotated[int, Field(ge=1, le=HARD_MAX_RUNS)] | None = None
     overrides: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -139,15 +153,103 @@ class SweepSpec(_Strict):
         return json.dumps(self.model_dump(mode="json"), sort_keys=True)
 
 
-def field_kind(name: str) -> type:
-    """Python type of a `section.key` scenario field: bool, int, float, or str for a choice of words."""
+# --- the scenario schema, key by key ------------------------------------------------------------------------
+def _field(name: str) -> FieldInfo:
     section, key = name.split(".", 1)
-    annotation = Scenario.model_fields[section].annotation.model_fields[key].annotation  # type: ignore[union-attr]
+    return Scenario.model_fields[section].annotation.model_fields[key]  # type: ignore[union-attr]
+
+
+def field_kind(name: str) -> type:
+    """Python type of a `section.key` scenario field: bool, int, float, str (words), or list."""
+    annotation = _field(name).annotation
     if typing.get_origin(annotation) is Literal:
-        return str
-    if annotation in (bool, int, float):
-        return annotation
+        kinds = {type(a) for a in typing.get_args(annotation)}
+        return kinds.pop() if len(kinds) == 1 and kinds <= {bool, int, str} else str
+    if annotation in (bool, int, float, str):
+        return annotation  # type: ignore[return-value]
     return list
+
+
+def field_choices(name: str) -> tuple[Any, ...] | None:
+    """The allowed values of a choice key (`contract.regime`), or None for a free key."""
+    annotation = _field(name).annotation
+    return typing.get_args(annotation) if typing.get_origin(annotation) is Literal else None
+
+
+_OPS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+
+
+def field_bounds(name: str) -> list[tuple[str, float]]:
+    """The schema's bounds on a number key, as `(op, bound)` with op one of ge, gt, le, lt."""
+    out = []
+    for meta in _field(name).metadata:
+        for op in _OPS:
+            bound = getattr(meta, op, None)
+            if isinstance(bound, int | float) and not isinstance(bound, bool):
+                out.append((op, bound))
+    return out
+
+
+def _inside(value: float, bounds: list[tuple[str, float]]) -> bool:
+    for op, bound in bounds:
+        if ((op == "ge" and not value >= bound) or (op == "gt" and not value > bound)
+                or (op == "le" and not value <= bound) or (op == "lt" and not value < bound)):
+            return False
+    return True
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
+
+
+def _range_text(bounds: list[tuple[str, float]]) -> str:
+    return " and ".join(f"{_OPS[op]} {_number(bound)}" for op, bound in bounds)
+
+
+def check_value(value: Any, name: str, at: str) -> Any:
+    """A fixed or swept value checked against its scenario key's kind, choices and bounds.
+
+    Booleans only as booleans; numbers not as booleans or text; whole numbers not as fractions (an integral
+    float such as 3.0 becomes 3); no NaN or inf; inside the schema's bounds. `at` is `file: key path`.
+
+    Raises:
+        SweepError: One line naming `at`, the key and what is allowed.
+    """
+    kind = field_kind(name)
+    if kind is list:
+        if not isinstance(value, list):
+            raise SweepError(f"{at}: {name} takes a list of numbers, e.g. [1.0, 2.0] (got {value!r})")
+        for j, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+                raise SweepError(f"{at}[{j}]: {name} takes finite numbers, not true/false, text, nan or inf "
+                                 f"(got {item!r})")
+        return value
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SweepError(f"{at}: {name} takes true or false, unquoted TOML booleans, not 0/1 or text "
+                             f"(got {value!r})")
+        return value
+    if kind is str:
+        if not isinstance(value, str):
+            raise SweepError(f"{at}: {name} takes a word in quotes (got {value!r})")
+    else:
+        what = "a whole number" if kind is int else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SweepError(f"{at}: {name} takes {what}, not true/false or text (got {value!r})")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SweepError(f"{at}: {name} takes a finite number, not nan or inf (got {value!r})")
+        if kind is int and isinstance(value, float):
+            if not value.is_integer():
+                raise SweepError(f"{at}: {name} takes whole numbers (got {value!r})")
+            value = int(value)
+        bounds = field_bounds(name)
+        if not _inside(value, bounds):
+            raise SweepError(f"{at}: {name} must be {_range_text(bounds)} (got {value!r})")
+    choices = field_choices(name)
+    if choices is not None and value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise SweepError(f"{at}: {name} takes one of {allowed} (got {value!r})")
+    return value
 
 
 def _normalise(name: str) -> str | None:
@@ -171,6 +273,7 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+# --- one-line messages from pydantic errors -----------------------------------------------------------------
 def _loc(parts: tuple[Any, ...]) -> str:
     text = ""
     for part in parts:
@@ -195,23 +298,63 @@ def _model_at(parts: tuple[Any, ...]) -> type[BaseModel] | None:
 
 
 _TAGS = {"bool", "int", "float", "str"}
+_KIND_TEXT = {
+    "int_type": "must be a whole number such as 64, not 64.0, 1e6 or true/false",
+    "float_type": "must be a number, not true/false or text",
+    "bool_type": "must be true or false, an unquoted TOML boolean",
+    "string_type": "must be text in quotes",
+    "dict_type": "must be a table of keys",
+}
+_TABLES = {"sweep": "[sweep]", "design": "[design]", "report": "[report]", "parameters": "[[parameters]]",
+           "arms": "[[arms]]"}
 
 
 def _describe(exc: ValidationError, origin: str) -> str:
     err = exc.errors()[0]
     # Drop the union-member tags pydantic adds to locations ("values[0].bool").
     loc = _loc(tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _TAGS))))
-    if err["type"] == "string_pattern_mismatch":
-        return f"{origin}: {loc}: use letters, digits and _, starting with a letter (got {err.get('input')!r})"
+    got = f"(got {err.get('input')!r})"
+    kind = err["type"]
+    if kind == "string_pattern_mismatch":
+        return f"{origin}: {loc}: use letters, digits and _, starting with a letter {got}"
     if len(err["loc"]) > 1 and err["loc"][-1] in _TAGS:
-        return f"{origin}: {loc}: must be a number, true/false or a word (got {err.get('input')!r})"
-    if err["type"] == "extra_forbidden":
+        return f"{origin}: {loc}: must be a number, true/false or a word {got}"
+    if kind == "extra_forbidden":
         owner = _model_at(err["loc"][:-1])
         allowed = ", ".join(owner.model_fields) if owner else "see the documentation"
         return f"{origin}: {loc}: unknown key; allowed keys here: {allowed}"
-    if err["type"] == "missing":
+    if kind == "missing":
         return f"{origin}: {loc}: required key is missing"
-    return f"{origin}: {loc}: {err['msg']} (got {err.get('input')!r})"
+    if kind == "model_type":
+        table = _TABLES.get(str(err["loc"][0]), "a table") if err["loc"] else "a table"
+        return f"{origin}: {loc or 'file'}: must be a table, written {table} {got}"
+    if kind == "list_type":
+        table = _TABLES.get(str(err["loc"][-1]))
+        what = f"a list of tables, written {table} once per entry" if table else "a list, e.g. [\"a\", \"b\"]"
+        return f"{origin}: {loc}: must be {what} {got}"
+    if kind in _KIND_TEXT:
+        return f"{origin}: {loc}: {_KIND_TEXT[kind]} {got}"
+    return f"{origin}: {loc}: {err['msg']} {got}"
+
+
+# --- checks beyond the shape of the file --------------------------------------------------------------------
+def _check_overrides(table: dict[str, Any], at: str, swept: set[str] | None = None) -> dict[str, Any]:
+    """Fixed overrides as `section.key: value`, each checked like a swept value."""
+    fixed: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for key, value in table.items():
+        name = _normalise(key)
+        if name is None:
+            raise SweepError(f"{at}.{key}: not a scenario key; use section.key, e.g. run.patients")
+        if name == "run.seed":
+            raise SweepError(f"{at}.{key}: run seeds derive from sweep.seed; set that")
+        if name in spelled:
+            raise SweepError(f"{at}.{key}: {name} is given twice (also as {spelled[name]}); give it once")
+        if swept is not None and name in swept:
+            raise SweepError(f"{at}.{key}: {name} is swept; a swept key cannot be fixed too")
+        spelled[name] = key
+        fixed[name] = check_value(value, name, f"{at}.{key}")
+    return fixed
 
 
 def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]:
@@ -231,7 +374,8 @@ def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]
         if name in fixed:
             raise SweepError(f"{at}.name: {name} is also a fixed override; a swept key cannot be fixed too")
         seen.add(name)
-        kind = field_kind(name)
+        kind, choices = field_kind(name), field_choices(name)
+        numeric = kind in (int, float) and choices is None
         if kind is list:
             raise SweepError(f"{at}.name: {name} is a list; only single numbers, true/false or words can be swept")
         has_range = p.low is not None or p.high is not None
@@ -240,47 +384,74 @@ def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]
         if method in SAMPLED:
             if p.values is not None or p.levels is not None:
                 raise SweepError(f"{at}: method {method!r} samples a range; give low and high, not values/levels")
-            if kind is str:
+            if kind is str or choices is not None:
                 raise SweepError(f"{at}.name: {name} is a choice of words; sweep it with method 'grid' or arms")
+            if kind is bool and has_range and (p.low, p.high) != (0, 1):
+                raise SweepError(f"{at}: {name} is true/false; leave out low and high (it is sampled as false and "
+                                 f"true), or give low = 0, high = 1 (got low {p.low}, high {p.high})")
             if kind is not bool and (p.low is None or p.high is None):
                 raise SweepError(f"{at}: method {method!r} needs low and high")
-        elif p.values is None and (p.low is None or p.high is None or p.levels is None):
-            raise SweepError(f"{at}: method 'grid' needs values = [...] or low, high and levels")
-        if kind is str and p.values is not None and not all(isinstance(v, str) for v in p.values):
-            raise SweepError(f"{at}.values: {name} takes words, e.g. values = [\"a\", \"b\"]")
-        if kind is bool and has_range and (p.low, p.high) not in ((0, 1), (None, None)):
-            raise SweepError(f"{at}: {name} is true/false; its range is low = 0, high = 1 (0 means false)")
-        if kind is int and any((isinstance(v, float) and not v.is_integer()) or isinstance(v, str)
-                               for v in [p.low, p.high, *(p.values or [])] if v is not None):
-            raise SweepError(f"{at}: {name} takes whole numbers; give whole-number values or low and high")
-        if p.low is not None and p.high is not None and not p.low < p.high:
-            raise SweepError(f"{at}.high: must be greater than low (got low {p.low}, high {p.high})")
-        params.append(p.model_copy(update={"name": name}))
+        elif p.values is None:
+            if not numeric:
+                example = "[false, true]" if kind is bool else "[\"a\", \"b\"]"
+                raise SweepError(f"{at}: {name} is not a number; low/high/levels are only for number keys, list "
+                                 f"values = {example}")
+            if p.low is None or p.high is None or p.levels is None:
+                raise SweepError(f"{at}: method 'grid' needs values = [...] or low, high and levels")
+        values = None
+        if p.values is not None:
+            values, listed = [], set()
+            for j, value in enumerate(p.values):
+                value = check_value(value, name, f"{at}.values[{j}]")
+                if value in listed:
+                    raise SweepError(f"{at}.values[{j}]: {value!r} is listed twice; list each value once")
+                values.append(value)
+                listed.add(value)
+        if numeric and has_range:
+            for side in ("low", "high"):
+                check_value(getattr(p, side), name, f"{at}.{side}")
+            if not p.low < p.high:  # type: ignore[operator]
+                raise SweepError(f"{at}.high: must be greater than low (got low {p.low}, high {p.high})")
+        params.append(p.model_copy(update={"name": name, "values": values}))
     return params
 
 
-def _check_scenarios(spec: SweepSpec) -> None:
-    """Every arm's base must load, and every swept value at its extremes must pass the scenario schema."""
-    from ihoabm.sweeps.design import extreme_values
+def run_limit(spec: SweepSpec) -> tuple[int, str]:
+    """The most runs this sweep may have: `sweep.max_runs`, else IHOABM_MAX_RUNS, else 100,000; and its source."""
+    if spec.sweep.max_runs is not None:
+        return spec.sweep.max_runs, "sweep.max_runs"
+    text = os.environ.get(MAX_RUNS_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_RUNS, "default"
+    limit = int(text) if text.isascii() and text.isdigit() else 0  # digits only: "1e6" and "1_000" are refused
+    if not 1 <= limit <= HARD_MAX_RUNS:
+        raise SweepError(f"{MAX_RUNS_ENV}={text!r}: must be a whole number from 1 to {HARD_MAX_RUNS:,}")
+    return limit, MAX_RUNS_ENV
 
-    names = [a.name for a in spec.arm_list()]
-    if len(set(names)) != len(names):
-        raise SweepError(f"{spec.origin}: arms: names must be unique (got {', '.join(names)})")
-    for arm in spec.arm_list():
-        try:
-            spec.arm_scenario(arm)
-        except ScenarioError as exc:
-            msg = str(exc)
-            raise SweepError(msg if msg.startswith(spec.origin) else f"{spec.origin}: arm {arm.name}: {msg}") from None
-        ref = spec.scenario_ref(arm)
-        base = {**spec.sweep.overrides, **arm.overrides}
-        for i, p in enumerate(spec.parameters):
-            for value in extreme_values(p, spec.kind(p.name)):
-                try:
-                    load_scenario(ref, {**base, p.name: value}, origin=f"{spec.origin}: parameters[{i}] "
-                                  f"{p.name} = {value!r}")
-                except ScenarioError as exc:
-                    raise SweepError(str(exc)) from None
+
+def run_count(spec: SweepSpec) -> tuple[int, int]:
+    """Parameter points and runs of the design, counted without building it."""
+    from ihoabm.sweeps.design import point_count
+
+    points = point_count(spec)
+    return points, points * len(spec.arm_list()) * spec.sweep.replications
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def check_size(spec: SweepSpec) -> int:
+    """The number of runs, or a one-line `SweepError` when the design is larger than the limit."""
+    points, runs = run_count(spec)
+    limit, source = run_limit(spec)
+    if runs > limit:
+        arms, reps = len(spec.arm_list()), spec.sweep.replications
+        how = (f"set sweep.max_runs or {MAX_RUNS_ENV}, at most {HARD_MAX_RUNS:,}, to allow more"
+               if runs <= HARD_MAX_RUNS else f"the most any sweep can have is {HARD_MAX_RUNS:,}; use fewer points")
+        raise SweepError(f"{spec.origin}: design: {runs:,} runs ({_count(points, 'point')} x {_count(arms, 'arm')} "
+                         f"x {_count(reps, 'replication')}) exceeds the {source} limit of {limit:,} ({how})")
+    return runs
 
 
 def _check_design(spec: SweepSpec) -> None:
@@ -298,31 +469,84 @@ def _check_design(spec: SweepSpec) -> None:
     for i, m in enumerate(spec.report.metrics):
         if m not in METRICS:
             raise SweepError(f"{where}: report.metrics[{i}]: unknown metric {m!r}; allowed: {', '.join(METRICS)}")
+    names = [a.name for a in spec.arm_list()]
+    if len(set(names)) != len(names):
+        raise SweepError(f"{where}: arms: names must be unique (got {', '.join(names)})")
+    check_size(spec)
+
+
+def _arm_scenario(spec: SweepSpec, i: int | None, arm: Arm) -> Scenario:
+    key = f"arms[{i}].scenario" if i is not None and arm.scenario else "sweep.scenario"
+    try:
+        return spec.arm_scenario(arm)
+    except ScenarioError as exc:
+        msg = str(exc)
+        raise SweepError(msg if msg.startswith(spec.origin) else f"{spec.origin}: {key}: {msg}") from None
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__
+        raise SweepError(f"{spec.origin}: {key}: {spec.scenario_ref(arm)} cannot be read as a scenario file "
+                         f"({reason}); give a built-in name or a scenario .toml file") from None
+
+
+def _check_scenarios(spec: SweepSpec) -> None:
+    """Check every arm's base scenario, the swept values at their extremes and the reported year.
+
+    Every arm's base must load, every swept value at its extremes must pass the scenario schema, and
+    `report.year` must be a year every run reports.
+    """
+    from ihoabm.sweeps.design import extreme_values
+
+    years: list[tuple[int, str]] = []
+    for a, arm in enumerate(spec.arm_list()):
+        scenario = _arm_scenario(spec, a if spec.arms else None, arm)
+        years.append((scenario.run.years, f"arm {arm.name} has run.years = {scenario.run.years}"))
+        ref = spec.scenario_ref(arm)
+        base = {**spec.sweep.overrides, **arm.overrides}
+        for i, p in enumerate(spec.parameters):
+            for value in extreme_values(p, spec.kind(p.name)):
+                try:
+                    load_scenario(ref, {**base, p.name: value}, origin=f"{spec.origin}: parameters[{i}] "
+                                  f"{p.name} = {value!r}")
+                except ScenarioError as exc:
+                    raise SweepError(str(exc)) from None
+                if p.name == "run.years":
+                    years.append((int(value), f"parameters[{i}] sweeps run.years down to {value}"))
+    wanted = spec.report.year
+    shortest, where = min(years)
+    if wanted is not None and wanted > shortest:
+        raise SweepError(f"{spec.origin}: report.year: {wanted} is past the last reported year; allowed 1 to "
+                         f"{shortest} ({where})")
+
+
+def _shape(raw: dict[str, Any]) -> dict[str, Any]:
+    """Overrides flattened to `section.key` where they are tables; anything else is left for validation."""
+    raw = dict(raw)
+    sweep = raw.get("sweep")
+    if isinstance(sweep, dict) and isinstance(sweep.get("overrides"), dict):
+        raw["sweep"] = {**sweep, "overrides": _flatten(sweep["overrides"])}
+    if isinstance(raw.get("arms"), list):
+        raw["arms"] = [{**a, "overrides": _flatten(a["overrides"])}
+                       if isinstance(a, dict) and isinstance(a.get("overrides"), dict) else a for a in raw["arms"]]
+    return raw
 
 
 def build_spec(raw: dict[str, Any], origin: str = "sweep", folder: Path | None = None) -> SweepSpec:
     """Validate a raw sweep table into a `SweepSpec`, or raise a one-line `SweepError`."""
-    raw = dict(raw)
-    if isinstance(raw.get("sweep"), dict):
-        raw["sweep"] = {**raw["sweep"], "overrides": _flatten(raw["sweep"].get("overrides", {}))}
-    if isinstance(raw.get("arms"), list):
-        raw["arms"] = [{**a, "overrides": _flatten(a.get("overrides", {}))} if isinstance(a, dict) else a
-                       for a in raw["arms"]]
+    if not isinstance(raw, dict):
+        raise SweepError(f"{origin}: must be a table of sweep, design and parameters (got {type(raw).__name__})")
     try:
-        spec = SweepSpec.model_validate(raw)
+        spec = SweepSpec.model_validate(_shape(raw))
     except ValidationError as exc:
         raise SweepError(_describe(exc, origin)) from None
     spec._origin, spec._folder = origin, folder
-    fixed: dict[str, Any] = {}
-    for key, value in spec.sweep.overrides.items():
-        name = _normalise(key)
-        if name is None:
-            raise SweepError(f"{origin}: sweep.overrides.{key}: not a scenario key; use section.key")
-        if name == "run.seed":
-            raise SweepError(f"{origin}: sweep.overrides.run.seed: run seeds derive from sweep.seed; set that")
-        fixed[name] = value
+    fixed = _check_overrides(spec.sweep.overrides, f"{origin}: sweep.overrides")
     params = _check_parameters(spec, fixed)
-    spec = spec.model_copy(update={"parameters": params, "sweep": spec.sweep.model_copy(update={"overrides": fixed})})
+    swept = {p.name for p in params}
+    arms = [a.model_copy(update={"overrides": _check_overrides(a.overrides, f"{origin}: arms[{i}].overrides",
+                                                               swept)})
+            for i, a in enumerate(spec.arms)]
+    spec = spec.model_copy(update={"parameters": params, "arms": arms,
+                                   "sweep": spec.sweep.model_copy(update={"overrides": fixed})})
     spec._origin, spec._folder = origin, folder
     _check_design(spec)
     _check_scenarios(spec)
@@ -355,7 +579,11 @@ def load_sweep(source: str | Path | dict[str, Any] | SweepSpec) -> SweepSpec:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: not valid TOML ({exc})") from None
+        raise SweepError(f"{path}: not valid TOML ({' '.join(str(exc).split())})") from None
     except UnicodeDecodeError:
-        raise SweepError(f"{path}: not a text file; give a sweep .toml file") from None
+        raise SweepError(f"{path}: not UTF-8 text; give a sweep .toml file saved as UTF-8") from None
+    except RecursionError:
+        raise SweepError(f"{path}: not valid TOML (nested too deeply)") from None
+    except OSError as exc:
+        raise SweepError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     return build_spec(raw, str(path), path.resolve().parent)

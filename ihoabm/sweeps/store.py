@@ -75,7 +75,7 @@ class SweepFolder:
     @contextmanager
     def lock(self, overwrite: bool = False) -> Iterator[None]:
         """Claim the folder for a sweep's lifetime: one writer, writable, nothing foreign unless `overwrite`."""
-        folder = OutputFolder(self.root, overwrite=overwrite, owned=self.owned())
+        folder = OutputFolder(self.root, overwrite=overwrite, owned=self.owned(), error=FolderError)
         with folder.claim(self.LAYOUT, keep_earlier=True):
             yield
 
