@@ -348,7 +348,7 @@ def test_app_command_prints_the_url_and_defaults_to_localhost(monkeypatch):
     from ihoabm.cli import app
 
     started = []
-    monkeypatch.setattr(command.subprocess, "Popen", lambda args, env: started.append(FakeServer(args, env))
+    monkeypatch.setattr(command.subprocess, "Popen", lambda args, env, **kw: started.append(FakeServer(args, env))
                         or started[-1])
     monkeypatch.setattr(command, "wait_until_listening", lambda host, port, proc: True)
     monkeypatch.setattr(command.signal, "signal", lambda *a: None)
@@ -362,7 +362,7 @@ def test_app_command_prints_the_url_and_defaults_to_localhost(monkeypatch):
 def test_app_command_reports_a_server_that_does_not_start(monkeypatch):
     from ihoabm.cli import app
 
-    monkeypatch.setattr(command.subprocess, "Popen", lambda args, env: FakeServer(args, env))
+    monkeypatch.setattr(command.subprocess, "Popen", lambda args, env, **kw: FakeServer(args, env))
     monkeypatch.setattr(command, "wait_until_listening", lambda host, port, proc: False)
     monkeypatch.setattr(command.signal, "signal", lambda *a: None)
     result = CliRunner().invoke(app, ["app", "--port", "8556"])

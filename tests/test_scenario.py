@@ -97,3 +97,50 @@ def test_overrides_flat_and_dotted_and_roundtrip(tmp_path: Path):
     f = tmp_path / "resolved.toml"
     f.write_text(to_toml(sc))
     assert load_scenario(f) == sc
+
+
+def _fields(kind):
+    from ihoabm.scenario.schema import Scenario
+    out = []
+    for section, info in Scenario.model_fields.items():
+        for name, field in info.annotation.model_fields.items():
+            origin = getattr(field.annotation, "__origin__", None)
+            if field.annotation in kind or (origin is list and kind == (list,)):
+                out.append(f"{section}.{name}")
+    return out
+
+
+NUMBERS = _fields((int, float))
+LISTS = _fields((list,))
+FLAGS = _fields((bool,))
+
+
+@pytest.mark.parametrize("key", NUMBERS)
+@pytest.mark.parametrize("value", [True, False, float("inf"), float("-inf"), float("nan"), "1"])
+def test_every_number_refuses_booleans_text_and_non_finite_values(key: str, value):
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario("baseline", {key: value})
+    assert str(exc.value).startswith(f"overrides: {key}: ")
+
+
+@pytest.mark.parametrize("key", LISTS)
+@pytest.mark.parametrize("value", [True, float("inf"), float("nan")])
+def test_every_list_refuses_booleans_and_non_finite_items(key: str, value):
+    good = list(getattr(getattr(load_scenario("baseline"), key.split(".")[0]), key.split(".")[1]))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario("baseline", {key: [value, *good[1:]]})
+    assert str(exc.value).startswith(f"overrides: {key}[0]: ")
+
+
+@pytest.mark.parametrize("key", FLAGS)
+@pytest.mark.parametrize("value", [0, 1, 0.2, "false", "true"])
+def test_every_flag_takes_only_true_or_false(key: str, value):
+    with pytest.raises(ScenarioError, match=f"overrides: {key}: Input should be true or false"):
+        load_scenario("baseline", {key: value})
+    section, name = key.split(".")
+    assert getattr(getattr(load_scenario("baseline", {key: True}), section), name) is True
+
+
+def test_field_inventory_is_complete():
+    assert len(NUMBERS) > 80 and len(LISTS) >= 18 and set(FLAGS) == {
+        "acute.behaviour_fixed", "contract.need_weighting", "host.invest"}

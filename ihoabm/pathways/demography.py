@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DEAD, HOME
+from ihoabm.population import DAYS_PER_YEAR, DEAD, HOME
+from ihoabm.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
     from ihoabm.model import IHOModel
@@ -28,6 +29,12 @@ def deaths(m: IHOModel) -> None:
     pop.deaths += idx.size
     m.tally.add("deaths", idx.size)
     m.tracker.record(idx, "died")
+    if pop.deaths == pop.n:
+        # Nobody is left to be born to or cared for: the run cannot go on, and its rates would be 0 / 0.
+        raise ScenarioError(f"{m.scenario.meta.name}: demography.gompertz_a, demography.gompertz_b, "
+                            "demography.birth_rate_per_1000: everyone has died by day "
+                            f"{m.day} (year {m.day // DAYS_PER_YEAR + 1}); mortality this high, with these "
+                            "mortality ratios and births, leaves nobody to simulate")
 
 
 def births(m: IHOModel) -> None:

@@ -99,7 +99,8 @@ def emergency_department(m: IHOModel, walk_ins: Episodes, conveyed: Episodes) ->
     # A marginal patient the trust does not admit goes home on the virtual ward if there is a place.
     step_up = np.flatnonzero(places & ~admit_marginal)
     if step_up.size:
-        rows = arrivals.rows[step_up]
+        # Someone can arrive twice in a day (a crisis and a minor episode): one virtual-ward place each.
+        rows = np.unique(arrivals.rows[step_up])
         m.community.admit_virtual_ward(rows, m.day)
         m.pop.state[rows] = VIRTUAL_WARD
         m.tally.add("virtual_ward_admissions", rows.size)

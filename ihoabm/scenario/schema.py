@@ -2,38 +2,98 @@
 
 Each section is a frozen pydantic model that refuses unknown keys. Defaults live in one place only, the
 embedded `baseline.toml`, where every value carries its source or the word "assumption".
+
+Every number is finite and bounded on both sides (the bounds are what the model can run; a property test
+draws scenarios from them), never a boolean or text; booleans are TOML booleans only; shares and
+probabilities lie in [0, 1]; prices and anything the model divides by are strictly positive. Rules across
+keys (model validators) raise errors whose message starts with the keys they concern.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
+
+from ihoabm.scenario.errors import shown
 
 SCHEMA_VERSION = 1
+MAX_EVENT_RATE = 100.0   # highest crisis or GP-demand rate for one person, events a year (keeps days bounded)
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
-RelRisk = Annotated[float, Field(gt=0.0, le=10.0)]
-Money = Annotated[float, Field(ge=0.0, le=1e7)]
-FiveBands = Annotated[list[NonNeg], Field(min_length=5, max_length=5)]
-FiveQuintiles = Annotated[list[Positive], Field(min_length=5, max_length=5)]
-FourFrailty = Annotated[list[Positive], Field(min_length=4, max_length=4)]
+
+def _number(value: Any) -> Any:
+    """Numbers only: TOML true/false and text are refused, numpy scalars become Python numbers."""
+    if isinstance(value, bool | np.bool_):
+        raise PydanticCustomError("number_not_bool", "Input should be a number, not true or false")
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """Whole numbers only: true/false, text and decimals (5000.0 included) are refused."""
+    if isinstance(value, bool | np.bool_):
+        raise PydanticCustomError("whole_not_bool", "Input should be a whole number, not true or false")
+    if isinstance(value, np.integer):
+        return value.item()
+    return value
+
+
+def _flag(value: Any) -> Any:
+    """True/false only (a numpy boolean is a boolean); 0, 1 and "false" are refused by strict mode."""
+    return bool(value) if isinstance(value, np.bool_) else value
+
+
+def _version(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": SCHEMA_VERSION})
+    return value
+
+
+def _rule(keys: str, message: str, got: str | None = None) -> PydanticCustomError:
+    """A rule across keys: `keys` (comma-separated, relative to the section) lead the one-line message."""
+    ctx: dict[str, Any] = {"keys": keys}
+    if got is not None:
+        ctx["got"] = got
+    return PydanticCustomError("scenario_rule", message, ctx)
+
+
+# The rules every number obeys live here: finite (no inf or nan), no true/false, no text, explicit bounds.
+Real = Annotated[float, BeforeValidator(_number), Strict(), Field(allow_inf_nan=False)]
+Whole = Annotated[int, BeforeValidator(_whole), Strict()]
+Flag = Annotated[bool, BeforeValidator(_flag), Strict()]
+
+Share = Annotated[Real, Field(ge=0.0, le=1.0)]                 # a share or probability
+Positive = Annotated[Real, Field(gt=0.0, le=1e6)]                # generic bounded numbers, for new keys
+NonNeg = Annotated[Real, Field(ge=0.0, le=1e6)]
+RelRisk = Annotated[Real, Field(ge=0.01, le=10.0)]             # a multiplier of a rate, ratio or length
+Money = Annotated[Real, Field(ge=0.0, le=1e7)]                 # GBP
+Price = Annotated[Real, Field(ge=0.01, le=1e7)]                # GBP the model prices activity at or divides by
+_Item = TypeVar("_Item")
+FiveBands = Annotated[list[_Item], Field(min_length=5, max_length=5)]       # 0-17, 18-64, 65-74, 75-84, 85+
+FiveQuintiles = Annotated[list[_Item], Field(min_length=5, max_length=5)]   # IMD quintile 1 (most deprived) .. 5
+FourFrailty = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # fit, mild, moderate, severe
+FourStreams = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # caseload, UCR, virtual ward, discharge
 ContractForm = Literal["block", "cost_plus", "activity", "shared_savings"]
+
+
+def _sums_to_one(values: list[float]) -> bool:
+    return abs(sum(values) - 1.0) <= 1e-6
 
 
 class Section(BaseModel):
     """Base for all sections: immutable and strict about unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Meta(Section):
     """Who the scenario is and what question it answers."""
 
-    name: str
-    schema_version: Literal[1]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    schema_version: Annotated[Literal[1], BeforeValidator(_version)]
     description: str = ""
     question: str = ""
     source: str = ""
@@ -42,94 +102,133 @@ class Meta(Section):
 class Run(Section):
     """Size and length of a run."""
 
-    patients: Annotated[int, Field(ge=1_000, le=3_000_000)]
-    years: Annotated[int, Field(ge=1, le=50)]
-    burn_in_years: Annotated[int, Field(ge=0, le=5)]
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1)]
-    tracked_patients: Annotated[int, Field(ge=0, le=1_000)]
+    patients: Annotated[Whole, Field(ge=1_000, le=3_000_000)]
+    years: Annotated[Whole, Field(ge=1, le=50)]
+    burn_in_years: Annotated[Whole, Field(ge=0, le=5)]
+    seed: Annotated[Whole, Field(ge=0, le=2**32 - 1)]
+    tracked_patients: Annotated[Whole, Field(ge=0, le=1_000)]
 
 
 class Population(Section):
     """Synthetic population and GP practice structure."""
 
-    age_band_shares: Annotated[list[NonNeg], Field(min_length=19, max_length=19)]
+    # Relative sizes of the 19 five-year bands (any scale: percentages or head counts; normalised in code).
+    age_band_shares: Annotated[list[Annotated[Real, Field(ge=0.0, le=1e9)]], Field(min_length=19, max_length=19)]
     female_share_under_65: Share
     female_share_65_84: Share
     female_share_85_plus: Share
-    practice_list_mean: Annotated[float, Field(ge=500, le=100_000)]
-    practice_list_sigma: Annotated[float, Field(ge=0.0, le=2.0)]
+    practice_list_mean: Annotated[Real, Field(ge=500, le=100_000)]
+    practice_list_sigma: Annotated[Real, Field(ge=0.0, le=2.0)]
     registration_turnover_per_year: Share
+
+    @model_validator(mode="after")
+    def _some_people(self) -> Population:
+        if not sum(self.age_band_shares) > 0:
+            raise _rule("age_band_shares", "must not all be 0: they are the relative sizes of the 19 age bands",
+                        shown(self.age_band_shares))
+        return self
 
 
 class Demography(Section):
     """Births and deaths."""
 
-    birth_rate_per_1000: Annotated[float, Field(ge=0.0, le=50.0)]
-    gompertz_a: Annotated[float, Field(gt=0.0, le=0.01)]
-    gompertz_b: Annotated[float, Field(gt=0.0, le=0.2)]
+    birth_rate_per_1000: Annotated[Real, Field(ge=0.0, le=50.0)]
+    gompertz_a: Annotated[Real, Field(gt=0.0, le=0.01)]
+    gompertz_b: Annotated[Real, Field(gt=0.0, le=0.2)]
     male_mortality_ratio: RelRisk
-    imd_mortality_ratio: FiveQuintiles
-    frailty_mortality_hr: FourFrailty
+    imd_mortality_ratio: FiveQuintiles[RelRisk]
+    frailty_mortality_hr: FourFrailty[RelRisk]
 
 
 class Health(Section):
     """Long-term conditions, frailty and crisis hazards."""
 
-    ltc_mean_age_knots: Annotated[list[NonNeg], Field(min_length=2, max_length=12)]
-    ltc_mean_values: Annotated[list[NonNeg], Field(min_length=2, max_length=12)]
-    ltc_imd_multiplier: FiveQuintiles
-    ltc_max: Annotated[int, Field(ge=1, le=20)]
-    frailty_shares_65_plus: FourFrailty
-    frailty_age_slope: NonNeg
-    frailty_ltc_weight: NonNeg
-    frailty_noise_sd: Positive
-    crisis_rate_base: Annotated[float, Field(ge=0.0, le=5.0)]
+    ltc_mean_age_knots: Annotated[list[Annotated[Real, Field(ge=0.0, le=120.0)]], Field(min_length=2, max_length=12)]
+    ltc_mean_values: Annotated[list[Annotated[Real, Field(ge=0.0, le=20.0)]], Field(min_length=2, max_length=12)]
+    ltc_imd_multiplier: FiveQuintiles[RelRisk]
+    ltc_max: Annotated[Whole, Field(ge=1, le=20)]
+    frailty_shares_65_plus: FourFrailty[Share]
+    frailty_age_slope: Annotated[Real, Field(ge=0.0, le=10.0)]
+    frailty_ltc_weight: Annotated[Real, Field(ge=0.0, le=10.0)]
+    frailty_noise_sd: Annotated[Real, Field(gt=0.0, le=10.0)]
+    crisis_rate_base: Annotated[Real, Field(ge=0.0, le=5.0)]
     crisis_ltc_rr: RelRisk
-    crisis_frailty_rr: FourFrailty
-    crisis_age_rr: FiveBands
-    minor_episode_rate: FiveBands
-    caseload_crisis_rr: RelRisk
-    proactive_crisis_rr: RelRisk
+    crisis_frailty_rr: FourFrailty[RelRisk]
+    crisis_age_rr: FiveBands[Annotated[Real, Field(ge=0.0, le=10.0)]]
+    minor_episode_rate: FiveBands[Annotated[Real, Field(ge=0.0, le=20.0)]]
+    caseload_crisis_rr: Share        # care can only lower the hazard: a drawn crisis is kept with this probability
+    proactive_crisis_rr: Share
     prevention_max_reduction: Share
-    prevention_half_effect_per_head: Positive
-    prevention_lag_years: Annotated[float, Field(gt=0.0, le=30.0)]
+    prevention_half_effect_per_head: Annotated[Real, Field(gt=0.0, le=1e7)]
+    prevention_lag_years: Annotated[Real, Field(ge=1 / 12, le=30.0)]   # at least the monthly update step
 
     @model_validator(mode="after")
-    def _knots_match(self) -> Health:
-        if len(self.ltc_mean_age_knots) != len(self.ltc_mean_values):
-            raise ValueError("ltc_mean_age_knots and ltc_mean_values must have the same length")
+    def _consistent(self) -> Health:
+        knots, values = self.ltc_mean_age_knots, self.ltc_mean_values
+        if len(knots) != len(values):
+            raise _rule("ltc_mean_age_knots,ltc_mean_values", "must have the same length",
+                        f"{len(knots)} and {len(values)}")
+        if any(b <= a for a, b in zip(knots, knots[1:], strict=False)):
+            raise _rule("ltc_mean_age_knots", "must be strictly increasing ages", shown(knots))
+        if not _sums_to_one(self.frailty_shares_65_plus):
+            raise _rule("frailty_shares_65_plus", "must sum to 1 (fit, mild, moderate, severe shares of people 65+)",
+                        f"sum {sum(self.frailty_shares_65_plus):g}")
+        peak = self.crisis_rate_base * max(1.0, self.crisis_ltc_rr) ** 6 * max(self.crisis_frailty_rr) \
+            * max(self.crisis_age_rr)
+        if peak > MAX_EVENT_RATE:
+            raise _rule("crisis_rate_base,crisis_ltc_rr,crisis_frailty_rr,crisis_age_rr",
+                        f"must together give a highest crisis rate (base x ltc_rr^6 x largest frailty rr x largest "
+                        f"age rr) of at most {MAX_EVENT_RATE:g} a year", f"{peak:.4g}")
         return self
 
 
 class Primary(Section):
     """GP demand and capacity."""
 
-    gp_demand_by_band: FiveBands
+    gp_demand_by_band: FiveBands[Annotated[Real, Field(ge=0.01, le=100.0)]]   # > 0: need weights divide by it
     gp_demand_ltc_rr: RelRisk
-    gp_demand_imd_multiplier: FiveQuintiles
-    gp_capacity_per_weighted_head: Annotated[float, Field(ge=0.0, le=50.0)]
+    gp_demand_imd_multiplier: FiveQuintiles[RelRisk]
+    gp_capacity_per_weighted_head: Annotated[Real, Field(ge=0.0, le=50.0)]
     unmet_to_ae_share: Share
     gp_emergency_referral_share: Share
-    proactive_cost_per_patient_year: Positive
+    proactive_cost_per_patient_year: Price
     proactive_eligible_share: Share
+
+    @model_validator(mode="after")
+    def _bounded_demand(self) -> Primary:
+        peak = max(self.gp_demand_by_band) * max(1.0, self.gp_demand_ltc_rr) ** 4 \
+            * max(self.gp_demand_imd_multiplier)
+        if peak > MAX_EVENT_RATE:
+            raise _rule("gp_demand_by_band,gp_demand_ltc_rr,gp_demand_imd_multiplier",
+                        f"must together give a highest GP demand (largest band x ltc_rr^4 x largest IMD "
+                        f"multiplier) of at most {MAX_EVENT_RATE:g} appointments a year", f"{peak:.4g}")
+        return self
 
 
 class Ambulance(Section):
     """999 calls and triage."""
 
-    crisis_call_share: FourFrailty
+    crisis_call_share: FourFrailty[Share]
     minor_call_share: Share
     hear_and_treat_below: Share
     see_and_treat_below: Share
     ucr_band_width: Share
     conveyed_elsewhere_share: Share
-    responses_per_100k_per_day: Positive
+    responses_per_100k_per_day: Annotated[Real, Field(gt=0.0, le=100_000.0)]
+
+    @model_validator(mode="after")
+    def _triage_order(self) -> Ambulance:
+        if self.hear_and_treat_below > self.see_and_treat_below:
+            raise _rule("hear_and_treat_below,see_and_treat_below",
+                        "hear and treat is the band below see and treat, so hear_and_treat_below must be at most "
+                        "see_and_treat_below", f"{self.hear_and_treat_below:g} > {self.see_and_treat_below:g}")
+        return self
 
 
 class Acute(Section):
     """A&E, beds, length of stay, discharge and the trust's cost structure and behaviour."""
 
-    beds_per_1000: Annotated[float, Field(gt=0.0, le=20.0)]
+    beds_per_1000: Annotated[Real, Field(gt=0.0, le=20.0)]
     admit_acuity_conveyed: Share
     admit_acuity_walk_in: Share
     marginal_band: Share
@@ -137,28 +236,29 @@ class Acute(Section):
     vw_substitution: Share
     zero_day_share_clinical: Share
     zero_day_share_marginal: Share
-    los_mean_by_band: FiveBands
-    los_frailty_multiplier: FourFrailty
-    los_shape: Positive
-    step_down_need_by_frailty: Annotated[list[Share], Field(min_length=4, max_length=4)]
+    los_mean_by_band: FiveBands[Annotated[Real, Field(ge=0.0, le=365.0)]]
+    los_frailty_multiplier: FourFrailty[RelRisk]
+    los_shape: Annotated[Real, Field(ge=0.5, le=10.0)]
+    step_down_need_by_frailty: FourFrailty[Share]
     variable_cost_share: Share
-    bed_day_cost: Money
-    margin_sensitivity: NonNeg
-    pressure_sensitivity: NonNeg
+    bed_day_cost: Price
+    margin_sensitivity: Annotated[Real, Field(ge=0.0, le=100.0)]
+    pressure_sensitivity: Annotated[Real, Field(ge=0.0, le=100.0)]
     behaviour_adjust_per_month: Share
-    behaviour_fixed: bool
+    behaviour_fixed: Flag
     discharge_urgency_max: Share
 
 
 class Elective(Section):
     """Elective referrals, waiting list, day cases and outpatients."""
 
-    referral_rate_per_1000: Annotated[float, Field(ge=0.0, le=1000.0)]
-    capacity_per_1000: Annotated[float, Field(ge=0.0, le=1000.0)]
+    referral_rate_per_1000: Annotated[Real, Field(ge=0.0, le=1000.0)]
+    capacity_per_1000: Annotated[Real, Field(ge=0.0, le=1000.0)]
     day_case_share: Share
-    ordinary_los_mean: Positive
+    ordinary_los_mean: Annotated[Real, Field(gt=0.0, le=365.0)]
     emergency_bed_reserve: Share
-    outpatient_rate_by_band: FiveBands
+    # > 0: referrals follow the age profile of outpatient use, divided by its mean.
+    outpatient_rate_by_band: FiveBands[Annotated[Real, Field(ge=0.01, le=100.0)]]
     outpatient_ltc_rr: RelRisk
 
 
@@ -166,33 +266,34 @@ class Community(Section):
     """Community services: district nursing caseloads, UCR, virtual wards, discharge support."""
 
     funding_per_head: Money
-    stream_shares: Annotated[list[Share], Field(min_length=4, max_length=4)]
-    caseload_visits_per_year: Positive
-    ucr_contacts_per_episode: Positive
-    vw_length_of_stay: Positive
-    discharge_contacts_per_case: Positive
-    hiring_lag_months: Annotated[float, Field(ge=0.0, le=60.0)]
+    stream_shares: FourStreams[Share]
+    caseload_visits_per_year: Annotated[Real, Field(ge=1.0, le=365.0)]
+    ucr_contacts_per_episode: Annotated[Real, Field(ge=1.0, le=100.0)]
+    vw_length_of_stay: Annotated[Real, Field(ge=1.0, le=365.0)]
+    discharge_contacts_per_case: Annotated[Real, Field(ge=1.0, le=100.0)]
+    hiring_lag_months: Annotated[Real, Field(ge=0.0, le=60.0)]
     utilisation_target: Share
 
     @model_validator(mode="after")
     def _shares_sum(self) -> Community:
-        if abs(sum(self.stream_shares) - 1.0) > 1e-6:
-            raise ValueError("stream_shares must sum to 1 (caseload, ucr, virtual_ward, discharge)")
+        if not _sums_to_one(self.stream_shares):
+            raise _rule("stream_shares", "must sum to 1 (caseload, ucr, virtual_ward, discharge)",
+                        f"sum {sum(self.stream_shares):g}")
         return self
 
 
 class Prices(Section):
-    """Unit prices (national tariff and unit costs), GBP."""
+    """Unit prices (national tariff and unit costs), GBP; all positive (the model divides by some)."""
 
-    nel_long_stay: Money
-    nel_short_stay: Money
-    elective_inpatient: Money
-    day_case: Money
-    ae_attendance: Money
-    outpatient: Money
-    gp_consultation: Money
-    community_contact: Money
-    ambulance_incident: Money
+    nel_long_stay: Price
+    nel_short_stay: Price
+    elective_inpatient: Price
+    day_case: Price
+    ae_attendance: Price
+    outpatient: Price
+    gp_consultation: Price
+    community_contact: Price
+    ambulance_incident: Price
 
 
 class Contract(Section):
@@ -200,19 +301,19 @@ class Contract(Section):
 
     regime: Literal["pbr", "blended", "iho"]
     icb_allocation_per_head: Money
-    gp_capitation_per_weighted_head: Money
+    gp_capitation_per_weighted_head: Price
     ambulance_payment: Literal["per_incident", "block"]
-    community_block_uplift: Annotated[float, Field(ge=-0.5, le=0.5)]
+    community_block_uplift: Annotated[Real, Field(ge=-0.5, le=0.5)]
     blended_variable_share: Share
-    capitation_level: Annotated[float, Field(gt=0.0, le=3.0)]
-    need_weighting: bool
+    capitation_level: Annotated[Real, Field(ge=0.01, le=3.0)]
+    need_weighting: Flag
     host_variant: Literal["lead_provider", "alliance"]
     acute_subcontract: ContractForm
     community_subcontract: ContractForm
-    cost_plus_margin: Annotated[float, Field(ge=0.0, le=0.5)]
+    cost_plus_margin: Annotated[Real, Field(ge=0.0, le=0.5)]
     shared_savings_share: Share
     invest_to_save_premium: Share
-    invest_to_save_years: Annotated[int, Field(ge=0, le=50)]
+    invest_to_save_years: Annotated[Whole, Field(ge=0, le=50)]
     risk_share_corridor: Share
     risk_share_icb: Share
     tied_funding_share: Share
@@ -221,15 +322,15 @@ class Contract(Section):
 class Host(Section):
     """The host provider's governance: how it plans investment."""
 
-    invest: bool
-    planning_interval_months: Annotated[int, Field(ge=1, le=24)]
-    horizon_years: Annotated[float, Field(gt=0.0, le=30.0)]
+    invest: Flag
+    planning_interval_months: Annotated[Whole, Field(ge=1, le=24)]
+    horizon_years: Annotated[Real, Field(gt=0.0, le=30.0)]
     risk_appetite: Share
     population_health_weight: Share
     max_invest_share: Share
-    prior_return: Annotated[float, Field(ge=0.0, le=10.0)]
+    prior_return: Annotated[Real, Field(ge=0.0, le=10.0)]
     learning_rate: Share
-    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)]
+    discount_rate: Annotated[Real, Field(ge=0.0, le=0.5)]
 
 
 class Network(Section):
@@ -240,6 +341,14 @@ class Network(Section):
     trust_loss: Share
     stratification_accuracy_low: Share
     stratification_accuracy_high: Share
+
+    @model_validator(mode="after")
+    def _accuracy_order(self) -> Network:
+        if self.stratification_accuracy_low > self.stratification_accuracy_high:
+            raise _rule("stratification_accuracy_low,stratification_accuracy_high",
+                        "low is the accuracy without shared data, so it must be at most high",
+                        f"{self.stratification_accuracy_low:g} > {self.stratification_accuracy_high:g}")
+        return self
 
 
 class Scenario(Section):
@@ -263,6 +372,8 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _burn_in_for_observed_contracts(self) -> Scenario:
         if self.contract.regime != "pbr" and self.run.burn_in_years < 1:
-            raise ValueError("run.burn_in_years must be at least 1 for the blended and iho regimes: their "
-                             "contracts are set from the costs observed in the burn-in year")
+            raise _rule("run.burn_in_years,contract.regime",
+                        "burn_in_years must be at least 1 for the blended and iho regimes: their contracts are set "
+                        "from the costs observed in the burn-in year",
+                        f"burn_in_years = {self.run.burn_in_years}, regime = {shown(self.contract.regime)}")
         return self
