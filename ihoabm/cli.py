@@ -12,7 +12,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from ihoabm.clitools import console, friendly, overrides_from, progress_bar
+from ihoabm.clitools import UsageError, console, friendly, overrides_from, progress_bar
 from ihoabm.scenario import builtin_names, load_scenario, to_toml
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -35,6 +35,7 @@ def rates_table(title: str, summary: Any) -> Table:
 
 Patients = Annotated[int | None, typer.Option("--patients", "-n", help="Residents (1,000 to 3,000,000).")]
 Years = Annotated[int | None, typer.Option("--years", "-y", help="Reported years (after burn-in).")]
+MAX_SEED = 2**32 - 1
 Seed = Annotated[int | None, typer.Option("--seed", "-s", help="Random seed.")]
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an earlier ihoabm result set in --out, or "
                                          "write beside files ihoabm did not write (never over them).")]
@@ -109,9 +110,11 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
 
     folder = OutputFolder(out_path(out), overwrite=overwrite)
     overrides = {"run.patients": patients, "run.years": years}
-    for ref in (a, b):  # the last replication's seed must be valid too, before any run starts
-        load_scenario(ref, {**overrides, "run.seed": seed + replications - 1}, origin="command line")
     scenarios = [load_scenario(ref, {**overrides, "run.seed": seed}, origin="command line") for ref in (a, b)]
+    last = seed + replications - 1
+    if last > MAX_SEED:  # replication k runs with seed + k: the last one must be a valid seed too
+        raise UsageError(f"--seed {seed}: with --replications {replications} the runs use seeds {seed} to {last}; "
+                         f"seeds go up to {MAX_SEED}, so give --seed {MAX_SEED - replications + 1} or less")
     label_a, label_b = arm_labels([sc.meta.name for sc in scenarios])
     seeds = [seed + k for k in range(replications)]
     with folder.claim(COMPARE_FILES), progress_bar() as bar:

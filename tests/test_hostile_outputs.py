@@ -298,7 +298,7 @@ def test_compare_two_files_with_the_same_meta_name(tmp_path):
 
 def test_compare_refuses_a_seed_range_beyond_the_limit_before_running(no_simulation, tmp_path):
     res = runner.invoke(app, ["compare", "-r", "3", *SMALL, "--seed", str(2**32 - 2), "--out", str(tmp_path)])
-    one_line_error(res, "run.seed")
+    one_line_error(res, f"--seed {2**32 - 2}", "--replications 3", f"--seed {2**32 - 3} or less")
 
 
 # --- 15. files follow the umask ----------------------------------------------------------------------------
