@@ -88,14 +88,14 @@ def browser_timings(patients: int, repeats: int) -> dict[str, float | list[float
     """First-page, comparison-page and in-browser step timings against a fresh `ihoabm app`."""
     from playwright.sync_api import sync_playwright
 
-    from ihoabm.app.command import free_port
+    from ihoabm.cli.serve import free_port
 
     out: dict[str, float | list[float]] = {}
     port = free_port()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        proc = subprocess.Popen([sys.executable, "-c", "from ihoabm.cli import app; app()", "app", "--port",
+        proc = subprocess.Popen([sys.executable, "-c", "from ihoabm.cli.commands import app; app()", "app", "--port",
                                  str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:

@@ -5,7 +5,7 @@ Usage:
     python benchmarks/bench_scale.py --with-3m       # also 3M residents x 1 year (memory check)
 
 Each size runs in a fresh subprocess so its peak memory (max RSS) is its own. The naive reference
-(`ihoabm.reference.NaiveModel`, one `mesa.Agent` per patient) runs at 20,000 residents in the same session;
+(`ihoabm.core.reference.NaiveModel`, one `mesa.Agent` per patient) runs at 20,000 residents in the same session;
 the ratio compares patient-days per second of the full vectorised model against the naive patient step.
 """
 
@@ -44,7 +44,7 @@ def full_model(scenario: str, patients: int, years: int) -> dict:
 
 def naive_rate(patients: int = 20_000, days: int = 10) -> float:
     """Patient-days per second of the naive one-agent-per-patient reference."""
-    from ihoabm.reference import NaiveModel
+    from ihoabm.core.reference import NaiveModel
 
     model = NaiveModel("baseline", patients=patients, seed=1)
     start = time.perf_counter()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ihoabm.sweeps import load_sweep, run_sweep
+from ihoabm.experiments.sweep import load_sweep, run_sweep
 
 SWEEP = """
 [sweep]

@@ -4,7 +4,7 @@ Providers (GP practices, community services, ambulance, an acute trust, a host p
 to how they are paid; admissions, conveyances, spending and health emerge from their interaction.
 """
 
-from ihoabm.model import IHOModel
+from ihoabm.core.model import IHOModel
 from ihoabm.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"

@@ -1,5 +1,5 @@
 """`python -m ihoabm` runs the command line."""
 
-from ihoabm.cli import app
+from ihoabm.cli.commands import app
 
 app()

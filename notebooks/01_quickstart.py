@@ -55,8 +55,8 @@ import os
 
 import pandas as pd
 
-from ihoabm import calibration, plotting, results
-from ihoabm.runner import run, simulate
+from ihoabm.outputs import calibration, plots, tables
+from ihoabm.experiments.run import run, simulate
 
 # %matplotlib inline
 
@@ -100,7 +100,7 @@ result.annual
 # residents a year**, the way NHS statistics are usually published.
 
 # %%
-results.summary(result.annual).round(1)
+tables.summary(result.annual).round(1)
 
 # %% [markdown]
 # ## Is the baseline believable?
@@ -124,7 +124,7 @@ check[["metric", "target", "low", "high", "model", "pass"]].round(3)
 # reported. Look for trends, and for how noisy the monthly figures are in a population this size.
 
 # %%
-fig = plotting.activity(result.daily, sc)
+fig = plots.activity(result.daily, sc)
 
 # %% [markdown]
 # ## Spending and surpluses
@@ -133,7 +133,7 @@ fig = plotting.activity(result.daily, sc)
 # is no host provider, so its line stays at zero.
 
 # %%
-fig = plotting.spending(result.annual)
+fig = plots.spending(result.annual)
 
 # %%
 settings = ["spend_acute", "spend_community", "spend_primary", "spend_ambulance", "spend_prevention"]

@@ -57,9 +57,9 @@ import os
 
 import pandas as pd
 
-from ihoabm import plotting
-from ihoabm.compare import paired_differences, replicate
-from ihoabm.runner import run
+from ihoabm.outputs import plots
+from ihoabm.experiments.compare import paired_differences, replicate
+from ihoabm.experiments.run import run
 
 # %matplotlib inline
 
@@ -148,7 +148,7 @@ pct
 # 95% interval, and the grey line is "no difference".
 
 # %%
-fig = plotting.comparison(comp, A, B)
+fig = plots.comparison(comp, A, B)
 
 # %% [markdown]
 # ## Step 3: what did pairing buy us?

@@ -51,7 +51,7 @@ import os
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ihoabm.compare import paired_differences, replicate
+from ihoabm.experiments.compare import paired_differences, replicate
 from ihoabm.scenario import load_scenario
 
 # %matplotlib inline

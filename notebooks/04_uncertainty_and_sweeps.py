@@ -58,9 +58,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ihoabm.compare import paired_differences, replicate
-from ihoabm.sweeps import load_sweep, run_sweep, summarise
-from ihoabm.sweeps.plots import fan
+from ihoabm.experiments.compare import paired_differences, replicate
+from ihoabm.experiments.sweep import load_sweep, run_sweep, summarise
+from ihoabm.experiments.sweep.plots import fan
 
 # %matplotlib inline
 
@@ -121,7 +121,7 @@ fig.tight_layout()
 # the NHS Confederation finding quoted in `001_8d9c7674507a0438.txt`: systems that spend more on community
 # care have lower emergency admission and conveyance rates.
 #
-# A sweep can be written as a TOML file (see the examples in `ihoabm/scenarios/sweeps/` and the
+# A sweep can be written as a TOML file (see the examples in `ihoabm/scenario/builtin/sweeps/` and the
 # `ihoabm sweep` command) or, as here, as a Python dictionary with the same tables.
 
 # %%

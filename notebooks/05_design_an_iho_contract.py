@@ -67,8 +67,8 @@ import os
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ihoabm.compare import paired_differences
-from ihoabm.runner import run, simulate
+from ihoabm.experiments.compare import paired_differences
+from ihoabm.experiments.run import run, simulate
 from ihoabm.scenario import load_scenario
 
 # %matplotlib inline

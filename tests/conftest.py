@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ihoabm.runner import simulate
+from ihoabm.experiments.run import simulate
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ihoabm import IHOModel
-from ihoabm.agents.ambulance import CONVEY_ED, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
+from ihoabm.providers.ambulance import CONVEY_ED, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_host_in_deep_deficit_buys_less_and_invests_less():
 
 
 def test_trust_falls_when_delays_are_shunted_onto_the_acute_trust(model):
-    from ihoabm import network
+    from ihoabm.providers import network
 
     start = model.network_trust("acute", "community")
     model.tally.daily[:365, model.tally.index["bed_days"]] = 100

@@ -14,9 +14,10 @@ import solara
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from ihoabm.app import command, figures, series
+from ihoabm.app import figures, series
 from ihoabm.app.pair import Pair
 from ihoabm.app.params import AppModel, check_seed, parse_whole, resolve_inputs
+from ihoabm.cli import serve as command
 
 with warnings.catch_warnings():
     # Defining Mesa's SolaraViz trips Solara's hook checker (a use_state after an early return); not ours.
@@ -345,7 +346,7 @@ class FakeServer:
 
 
 def test_app_command_prints_the_url_and_defaults_to_localhost(monkeypatch):
-    from ihoabm.cli import app
+    from ihoabm.cli.commands import app
 
     started = []
     monkeypatch.setattr(command.subprocess, "Popen", lambda args, env, **kw: started.append(FakeServer(args, env))
@@ -360,7 +361,7 @@ def test_app_command_prints_the_url_and_defaults_to_localhost(monkeypatch):
 
 
 def test_app_command_reports_a_server_that_does_not_start(monkeypatch):
-    from ihoabm.cli import app
+    from ihoabm.cli.commands import app
 
     monkeypatch.setattr(command.subprocess, "Popen", lambda args, env, **kw: FakeServer(args, env))
     monkeypatch.setattr(command, "wait_until_listening", lambda host, port, proc: False)

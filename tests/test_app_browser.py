@@ -39,7 +39,7 @@ DAY = re.compile(r"Day (\d+) \(")
 
 
 def free_port() -> int:
-    from ihoabm.app.command import free_port as pick
+    from ihoabm.cli.serve import free_port as pick
 
     return pick()
 
@@ -48,7 +48,7 @@ def free_port() -> int:
 def server() -> Iterator[str]:
     """`ihoabm app --port P` as a subprocess; yields the URL it prints."""
     port = free_port()
-    cmd = [sys.executable, "-c", "from ihoabm.cli import app; app()", "app", "--port", str(port)]
+    cmd = [sys.executable, "-c", "from ihoabm.cli.commands import app; app()", "app", "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     lines = SERVER_LOG

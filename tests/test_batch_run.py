@@ -9,8 +9,8 @@ from __future__ import annotations
 import mesa
 import pandas as pd
 
-from ihoabm.model import IHOModel
-from ihoabm.runner import run
+from ihoabm.core.model import IHOModel
+from ihoabm.experiments.run import run
 
 SCENARIO = "iho_lead_provider"
 SIZE = {"patients": 5000, "years": 1}

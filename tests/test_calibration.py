@@ -2,8 +2,8 @@
 
 import pytest
 
-from ihoabm import calibration
-from ihoabm.runner import run
+from ihoabm.experiments.run import run
+from ihoabm.outputs import calibration
 
 
 @pytest.fixture(scope="module")

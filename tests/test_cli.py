@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ihoabm.cli import app
-from ihoabm.results import ANNUAL_COLUMNS
+from ihoabm.cli.commands import app
+from ihoabm.outputs.tables import ANNUAL_COLUMNS
 
 runner = CliRunner()
 

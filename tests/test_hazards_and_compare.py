@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ihoabm import hazards
-from ihoabm.compare import paired_differences
-from ihoabm.population import synthesize
-from ihoabm.rng import Streams
+from ihoabm.core import hazards
+from ihoabm.core.population import synthesize
+from ihoabm.core.rng import Streams
+from ihoabm.experiments.compare import paired_differences
 from ihoabm.scenario import load_scenario
 
 

@@ -23,11 +23,11 @@ import pytest
 from filelock import FileLock
 from typer.testing import CliRunner
 
-from ihoabm.cli import app
+from ihoabm.cli.commands import app
+from ihoabm.experiments.sweep import run_sweep
+from ihoabm.experiments.sweep.store import SweepFolder
 from ihoabm.outputs import folder as outfolder
 from ihoabm.outputs.folder import LOCK, MANIFEST, OutputError, OutputFolder, verify
-from ihoabm.sweeps import run_sweep
-from ihoabm.sweeps.store import SweepFolder
 
 runner = CliRunner()
 SMALL = ["-n", "1000", "-y", "1"]
@@ -82,7 +82,7 @@ def finished_run(tmp_path_factory) -> Path:
 @pytest.fixture()
 def no_simulation(monkeypatch):
     """Fail the test if a run starts: refusals must come before any simulation."""
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
     def refuse(*args, **kwargs):
         raise AssertionError("a simulation started before the output folder was checked")

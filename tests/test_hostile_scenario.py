@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ihoabm.cli import app
+from ihoabm.cli.commands import app
 from ihoabm.scenario import ScenarioError, load_scenario
 from ihoabm.scenario.loader import MAX_EXTENDS, MAX_FILE_BYTES, MAX_NESTING
 

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ihoabm.cli import app
-from ihoabm.model import IHOModel
-from ihoabm.sweeps import SweepError, SweepSpec, load_sweep
-from ihoabm.sweeps.design import grid_values, make_tasks, point_count, sample_points
-from ihoabm.sweeps.report import SweepData
-from ihoabm.sweeps.spec import Report
+from ihoabm.cli.commands import app
+from ihoabm.core.model import IHOModel
+from ihoabm.experiments.sweep import SweepError, SweepSpec, load_sweep
+from ihoabm.experiments.sweep.design import grid_values, make_tasks, point_count, sample_points
+from ihoabm.experiments.sweep.report import SweepData
+from ihoabm.experiments.sweep.spec import Report
 
 HEAD = """
 [sweep]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ihoabm.compare import paired_differences, replicate
+from ihoabm.experiments.compare import paired_differences, replicate
+from ihoabm.experiments.run import run, simulate
 from ihoabm.money.ledger import ACCOUNTS
-from ihoabm.runner import run, simulate
 from ihoabm.scenario import builtin_names
 
 ACTIVITY = ["nel_admissions", "conveyances", "ae_attendances", "gp_appointments", "bed_days",
@@ -83,8 +83,8 @@ def test_money_is_conserved_every_contract_year_and_runs_are_deterministic(name)
         flows = sum(m.year_result(account, year) for account in ACCOUNTS)
         assert abs(flows) < 0.005, f"year {year} does not net to zero"
     again = run(name, patients=5_000, years=2, seed=9).annual
-    from ihoabm import results
-    pd.testing.assert_frame_equal(results.annual(m), again)
+    from ihoabm.outputs import tables
+    pd.testing.assert_frame_equal(tables.annual(m), again)
 
 
 def test_risk_share_corridor_and_alliance_shares():

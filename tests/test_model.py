@@ -3,10 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ihoabm import IHOModel, results
-from ihoabm.invariants import InvariantError, check_invariants
-from ihoabm.population import DEAD
-from ihoabm.runner import run
+from ihoabm import IHOModel
+from ihoabm.core.invariants import InvariantError, check_invariants
+from ihoabm.core.population import DEAD
+from ihoabm.experiments.run import run
+from ihoabm.outputs import tables
 
 
 def test_checking_mode_runs_clean_and_people_are_conserved(small_baseline, small_iho):
@@ -47,9 +48,9 @@ def test_network_is_seeded():
 
 
 def test_annual_and_by_group_outputs(small_baseline):
-    annual = results.annual(small_baseline)
+    annual = tables.annual(small_baseline)
     assert list(annual["year"]) == [1, 2]
-    by_group = results.by_group(small_baseline)
+    by_group = tables.by_group(small_baseline)
     assert len(by_group) == 2 * 5 * 5 * 3
     for col in ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments"):
         per_year = by_group.groupby("year")[col].sum().to_numpy()

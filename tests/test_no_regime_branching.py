@@ -6,10 +6,10 @@ from pathlib import Path
 import ihoabm
 
 PACKAGE = Path(ihoabm.__file__).parent
-PATIENT_AND_PATHWAY = [*sorted((PACKAGE / "pathways").glob("*.py")), PACKAGE / "hazards.py",
-                       PACKAGE / "population.py", PACKAGE / "sampling.py", PACKAGE / "agents" / "patient.py",
-                       PACKAGE / "agents" / "acute.py", PACKAGE / "agents" / "ambulance.py",
-                       PACKAGE / "agents" / "community.py", PACKAGE / "agents" / "gp.py"]
+PATIENT_AND_PATHWAY = [*sorted((PACKAGE / "pathways").glob("*.py")), PACKAGE / "core" / "hazards.py",
+                       PACKAGE / "core" / "population.py", PACKAGE / "core" / "sampling.py",
+                       *(PACKAGE / "providers" / f"{name}.py" for name in ("patient", "acute", "ambulance", "community",
+                                                                          "practices"))]
 FORBIDDEN = re.compile(r"\b(pbr|iho|blended|regime|lead_provider|alliance)\b", re.IGNORECASE)
 
 

@@ -25,7 +25,7 @@ EXPECTED = ("01_quickstart", "02_pbr_vs_iho", "03_invest_to_save", "04_uncertain
             "05_design_an_iho_contract")
 NAMES = sorted({p.stem for p in NOTEBOOKS.glob("*.py")} | {p.stem for p in NOTEBOOKS.glob("*.ipynb")})
 # A notebook whose model module is written separately: its absence (only) is a reason to skip.
-NEEDS = {"04_uncertainty_and_sweeps": "ihoabm.sweeps"}
+NEEDS = {"04_uncertainty_and_sweeps": "ihoabm.experiments.sweep"}
 KERNEL = "ihoabm-test"
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 
-from ihoabm.population import HOME, synthesize
-from ihoabm.rng import Streams
+from ihoabm.core.population import HOME, synthesize
+from ihoabm.core.rng import Streams
 from ihoabm.scenario import load_scenario
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ihoabm.reference import PROCESSES, NaiveModel, vectorised_counts
-from ihoabm.runner import simulate
+from ihoabm.core.reference import PROCESSES, NaiveModel, vectorised_counts
+from ihoabm.experiments.run import simulate
 
 
 def test_naive_and_vectorised_rates_agree_within_statistical_intervals():

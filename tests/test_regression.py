@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ihoabm.runner import output_files, run
+from ihoabm.experiments.run import output_files, run
 from ihoabm.scenario import builtin_names
 
 BASELINE = Path(__file__).parent / "regression" / "baseline.json"

@@ -2,8 +2,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ihoabm.rng import Streams
-from ihoabm.sampling import RateTable
+from ihoabm.core.rng import Streams
+from ihoabm.core.sampling import RateTable
 
 
 def test_event_counts_follow_rates():

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from ihoabm.model import IHOModel
+from ihoabm.core.model import IHOModel
 from ihoabm.scenario import Scenario, ScenarioError, load_scenario
 from ihoabm.scenario.loader import build
 

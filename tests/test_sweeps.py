@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ihoabm.cli import app
-from ihoabm.runner import run
-from ihoabm.sweeps import SweepError, load_sweep, run_sweep, summarise
-from ihoabm.sweeps.design import make_tasks, sample_points
-from ihoabm.sweeps.store import FolderError, SweepFolder
+from ihoabm.cli.commands import app
+from ihoabm.experiments.run import run
+from ihoabm.experiments.sweep import SweepError, load_sweep, run_sweep, summarise
+from ihoabm.experiments.sweep.design import make_tasks, sample_points
+from ihoabm.experiments.sweep.store import FolderError, SweepFolder
 
-SHIPPED = Path(__file__).resolve().parents[1] / "ihoabm" / "scenarios" / "sweeps"
+SHIPPED = Path(__file__).resolve().parents[1] / "ihoabm" / "scenario" / "builtin" / "sweeps"
 VOLATILE = ["wall_time_s", "finished_at", "host", "pid"]
 
 TINY = """
@@ -176,7 +176,7 @@ def test_a_model_error_is_caught_with_its_message(tmp_path: Path, monkeypatch: p
 
 # --- interrupt and resume -----------------------------------------------------------------------------------
 def _start(sweep: Path, out: Path, *extra: str) -> subprocess.Popen:
-    code = "from ihoabm.cli import app; app()"
+    code = "from ihoabm.cli.commands import app; app()"
     return subprocess.Popen([sys.executable, "-c", code, "sweep", str(sweep), "--out", str(out), "--no-report",
                              *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

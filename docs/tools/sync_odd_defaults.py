@@ -1,4 +1,4 @@
-"""Keep the "default" column of the parameter tables in docs/ODD.md equal to ihoabm/scenarios/baseline.toml.
+"""Keep the "default" column of the parameter tables in docs/ODD.md equal to ihoabm/scenario/builtin/baseline.toml.
 
 Usage (from the repository root)::
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD = ROOT / "docs" / "ODD.md"
-BASELINE = ROOT / "ihoabm" / "scenarios" / "baseline.toml"
+BASELINE = ROOT / "ihoabm" / "scenario" / "builtin" / "baseline.toml"
 
 SECTION_HEADING = re.compile(r"^#+ .*`\[(\w+)\]`")
 ROW = re.compile(r"^\| `(\w+)` \| ([^|]*) \|(.*)$")

@@ -17,7 +17,7 @@ from ihoabm.app import figures, series
 from ihoabm.app.params import LEVERS
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 PANEL_STYLE = {"max-height": "380px", "overflow-y": "auto", "width": "100%"}
 MD_CSS = """

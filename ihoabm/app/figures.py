@@ -19,10 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ihoabm.app import series
-from ihoabm.plotting import SETTING_COLOURS
+from ihoabm.outputs.plots import SETTING_COLOURS
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 DPI = 80
 INK = "#2c3e50"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ihoabm.app import series
-from ihoabm.model import IHOModel
-from ihoabm.population import DAYS_PER_YEAR
+from ihoabm.core.model import IHOModel
+from ihoabm.core.population import DAYS_PER_YEAR
 
 SUMMED = (("nel_admissions", "Emergency admissions"), ("conveyances", "Ambulance conveyances"),
           ("ae_attendances", "A&E attendances"))

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from ihoabm.model import IHOModel
+from ihoabm.core.model import IHOModel
 from ihoabm.scenario import Scenario, ScenarioError, builtin_names, load_scenario
 
 POPULATION_MIN, POPULATION_MAX = 1_000, 200_000

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DAYS_PER_YEAR
+from ihoabm.core.population import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 WINDOW = 7
 SPEND = {"acute": "spend_acute", "community": "spend_community", "primary": "spend_primary",

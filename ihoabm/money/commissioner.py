@@ -16,7 +16,7 @@ from ihoabm.money.contracts import ACUTE_ACTIVITIES, Contract, tariff
 from ihoabm.money.forms import build_form
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 PARTNERS = ("acute", "community", "gp", "ambulance")
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.hazards import crisis_rate
-from ihoabm.population import DEAD
+from ihoabm.core.hazards import crisis_rate
+from ihoabm.core.population import DEAD
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def _targeted(m: IHOModel, eligible: np.ndarray, risk: np.ndarray, slots: int, stream: str) -> np.ndarray:

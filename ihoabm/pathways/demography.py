@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DAYS_PER_YEAR, DEAD, HOME
+from ihoabm.core.population import DAYS_PER_YEAR, DEAD, HOME
 from ihoabm.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def deaths(m: IHOModel) -> None:

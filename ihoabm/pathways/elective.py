@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DEAD, HOME, INPATIENT
+from ihoabm.core.population import DEAD, HOME, INPATIENT
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 class WaitingList:

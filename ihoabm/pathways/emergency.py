@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.agents.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
-from ihoabm.hazards import at_home
+from ihoabm.core.hazards import at_home
+from ihoabm.core.population import VIRTUAL_WARD
 from ihoabm.pathways.episodes import ACUITY, COLUMNS, DEST, MARGIN, ROUTE, THIN, Episodes
 from ihoabm.pathways.inpatient import admit_emergency
-from ihoabm.population import VIRTUAL_WARD
+from ihoabm.providers.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def crises(m: IHOModel) -> tuple[Episodes, Episodes]:

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.hazards import MAX_AGE
-from ihoabm.population import ltc_mean
+from ihoabm.core.hazards import MAX_AGE
+from ihoabm.core.population import ltc_mean
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def prevention_multiplier(m: IHOModel) -> float:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ihoabm.core.population import DELAYED, HOME, INPATIENT, VIRTUAL_WARD
 from ihoabm.pathways.episodes import LOS, SUPPORT, ZERO, Episodes
-from ihoabm.population import DELAYED, HOME, INPATIENT, VIRTUAL_WARD
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def length_of_stay(m: IHOModel, rows: np.ndarray, u: np.ndarray) -> np.ndarray:

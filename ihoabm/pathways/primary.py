@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.hazards import at_home
+from ihoabm.core.hazards import at_home
 from ihoabm.pathways.episodes import COLUMNS, Episodes
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 def gp_demand(m: IHOModel) -> tuple[Episodes, Episodes]:

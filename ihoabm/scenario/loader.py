@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ihoabm.scenario.errors import describe, shown
 from ihoabm.scenario.schema import Scenario
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 MAX_EXTENDS = 16           # files in one `meta.extends` chain, the scenario itself included
 MAX_NESTING = 8            # tables and arrays inside one another (a scenario needs 3: section, key, list)
 MAX_FILE_BYTES = 1_000_000

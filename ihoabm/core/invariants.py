@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.population import DEAD, DELAYED, INPATIENT, VIRTUAL_WARD
+from ihoabm.core.population import DEAD, DELAYED, INPATIENT, VIRTUAL_WARD
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 class InvariantError(AssertionError):

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL, CONVEY_ED, CONVEY_ELSEWHERE = range(5)
 

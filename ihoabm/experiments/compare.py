@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from ihoabm.experiments.executor import interruptible, run_jobs
-from ihoabm.runner import run
+from ihoabm.experiments.run import run
 from ihoabm.scenario import Scenario
 from ihoabm.scenario.fingerprint import scenario_hash
 

@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-from ihoabm.clitools import UsageError, friendly
+from ihoabm.cli.tools import UsageError, friendly
 
 APP_MODULE = "ihoabm.app.pages"
 # A CDN address that cannot be fetched: if an asset were missing from solara-assets, the server answers 404

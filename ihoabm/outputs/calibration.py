@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-TARGETS_FILE = Path(__file__).resolve().parent / "data" / "england_targets.csv"
+TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "england_targets.csv"
 
 
 def _per_1000(col: str) -> Callable[[pd.DataFrame], float]:

@@ -2,7 +2,7 @@
 
 For notebooks::
 
-    from ihoabm.sweeps import load_sweep, run_sweep, summarise
+    from ihoabm.experiments.sweep import load_sweep, run_sweep, summarise
 
     spec = load_sweep("community_vs_capitation")          # or a path to a sweep .toml file
     results = run_sweep(spec, out=Path("out/sweeps/cvc"), workers=2)
@@ -18,9 +18,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ihoabm.sweeps.execute import run_sweep
-    from ihoabm.sweeps.report import summarise
-    from ihoabm.sweeps.spec import SweepError, SweepSpec, load_sweep
+    from ihoabm.experiments.sweep.execute import run_sweep
+    from ihoabm.experiments.sweep.report import summarise
+    from ihoabm.experiments.sweep.spec import SweepError, SweepSpec, load_sweep
 
 __all__ = ["SweepError", "SweepSpec", "load_sweep", "run_sweep", "summarise"]
 _HOME = {"run_sweep": "execute", "summarise": "report", "SweepError": "spec", "SweepSpec": "spec",
@@ -29,5 +29,5 @@ _HOME = {"run_sweep": "execute", "summarise": "report", "SweepError": "spec", "S
 
 def __getattr__(name: str) -> Any:
     if name in _HOME:
-        return getattr(importlib.import_module(f"ihoabm.sweeps.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'ihoabm.sweeps' has no attribute {name!r}")
+        return getattr(importlib.import_module(f"ihoabm.experiments.sweep.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'ihoabm.experiments.sweep' has no attribute {name!r}")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ihoabm.population import DAYS_PER_YEAR
+from ihoabm.core.population import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 class GPPractice(mesa.Agent):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ihoabm.population import N_GROUPS
+from ihoabm.core.population import N_GROUPS
 
 COUNTS = (
     "deaths", "births", "gp_appointments", "gp_unmet", "crises", "caseload_crises",

@@ -3,7 +3,7 @@
 It exists for two reasons: it is the oracle the vectorised engine must agree with (same rates within
 statistical intervals, see tests/test_reference.py), and the yardstick for the engine's speed
 (benchmarks/bench_scale.py). It covers the per-patient daily processes: death, crises (thinned by caseload
-and proactive care), minor episodes, GP demand and elective referral, with rates from `ihoabm.hazards`.
+and proactive care), minor episodes, GP demand and elective referral, with rates from `ihoabm.core.hazards`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from ihoabm.hazards import RATE_FUNCTIONS
-from ihoabm.population import DAYS_PER_YEAR, Population, synthesize
-from ihoabm.rng import Streams
+from ihoabm.core.hazards import RATE_FUNCTIONS
+from ihoabm.core.population import DAYS_PER_YEAR, Population, synthesize
+from ihoabm.core.rng import Streams
 from ihoabm.scenario import Scenario, load_scenario
 
 PROCESSES = ("death", "crisis", "minor", "gp", "referral")
@@ -68,7 +68,7 @@ class NaiveModel(mesa.Model):
 def vectorised_counts(scenario: str | Scenario = "baseline", patients: int = 20_000, seed: int = 1,
                       days: int = 30) -> Counter[str]:
     """The engine's way: the same processes sampled from rate tables for the same population."""
-    from ihoabm.hazards import rate_tables
+    from ihoabm.core.hazards import rate_tables
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     pop = synthesize(sc, patients, Streams(seed)["population"])

@@ -31,10 +31,10 @@ from typing import Any
 import pandas as pd
 
 from ihoabm.experiments.executor import interruptible, run_jobs
+from ihoabm.experiments.sweep.design import RunTask, arm_hashes, conflict, design_table, make_tasks, sample_points
+from ihoabm.experiments.sweep.spec import SweepSpec, load_sweep
+from ihoabm.experiments.sweep.store import FolderError, SweepFolder
 from ihoabm.scenario.fingerprint import scenario_hash
-from ihoabm.sweeps.design import RunTask, arm_hashes, conflict, design_table, make_tasks, sample_points
-from ihoabm.sweeps.spec import SweepSpec, load_sweep
-from ihoabm.sweeps.store import FolderError, SweepFolder
 
 BACKENDS = ("serial", "processes", "dask")
 FAIL_ENV = "IHOABM_SWEEP_FAIL_RUNS"
@@ -78,7 +78,7 @@ class SweepStatus:
 def execute(task: RunTask) -> Outcome:
     """Run one sweep point in this process; never raises for a model error (the record says failed)."""
     from ihoabm import __version__
-    from ihoabm.runner import run
+    from ihoabm.experiments.run import run
     from ihoabm.scenario.loader import apply_overrides, build
 
     started = time.perf_counter()
@@ -262,7 +262,7 @@ def run_sweep(spec_or_path: str | Path | dict[str, Any] | SweepSpec, out: Path, 
 
     Args:
         spec_or_path: A sweep file path, a shipped sweep name, a dict of its tables, or a loaded `SweepSpec`.
-        out: Output folder (see `ihoabm.sweeps.store` for the layout).
+        out: Output folder (see `ihoabm.experiments.sweep.store` for the layout).
         workers: Parallel workers (processes, or Dask workers for a local cluster).
         backend: "processes" (a local pool), "dask" (distributed) or "serial" (this process).
         scheduler: A Dask scheduler address such as "tcp://10.0.0.5:8786"; without it a local cluster starts.

@@ -12,7 +12,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from ihoabm.clitools import UsageError, console, friendly, overrides_from, progress_bar
+from ihoabm.cli.tools import UsageError, console, friendly, overrides_from, progress_bar
 from ihoabm.scenario import builtin_names, load_scenario, to_toml
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -48,10 +48,10 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
         out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out/run",
         overwrite: Overwrite = False) -> None:
     """Run one scenario and write annual.csv, by_group.csv, daily.csv, ledger.csv, scenario.toml and plots."""
-    from ihoabm import plotting, results
+    from ihoabm.experiments.run import RUN_FILES, about, output_files
+    from ihoabm.experiments.run import run as run_scenario
+    from ihoabm.outputs import plots, tables
     from ihoabm.outputs.folder import OutputFolder, out_path
-    from ihoabm.runner import RUN_FILES, about, output_files
-    from ihoabm.runner import run as run_scenario
 
     folder = OutputFolder(out_path(out), overwrite=overwrite)
     sc = load_scenario(scenario, overrides_from(patients, years, seed), origin="command line")
@@ -59,9 +59,9 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
         task = bar.add_task(f"{sc.meta.name}: simulating days", total=1)
         result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
         files = folder.publish(output_files(result), about(sc))
-    plotting.close_all()
+    plots.close_all()
     console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents (seed {sc.run.seed})",
-                              results.summary(result.annual)))
+                              tables.summary(result.annual)))
     console.print(f"wrote {len(files)} files to {folder.root}/")
 
 
@@ -70,8 +70,8 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
 def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int, typer.Option(
         "--years", "-y", help="Reported years to average.")] = 2) -> None:
     """Run the baseline and compare it with published England figures (pass or fail per row)."""
-    from ihoabm import calibration
-    from ihoabm.runner import run as run_scenario
+    from ihoabm.experiments.run import run as run_scenario
+    from ihoabm.outputs import calibration
 
     sc = load_scenario("baseline", overrides_from(patients, years, seed), origin="command line")
     with progress_bar() as bar:
@@ -104,8 +104,8 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
             out: Annotated[str, typer.Option("--out", "-o")] = "out/compare",
             overwrite: Overwrite = False) -> None:
     """Paired comparison of A and B with common random numbers; writes comparison.csv and plots."""
-    from ihoabm import plotting
-    from ihoabm.compare import COMPARE_FILES, about, arm_labels, paired_differences, replicate
+    from ihoabm.experiments.compare import COMPARE_FILES, about, arm_labels, paired_differences, replicate
+    from ihoabm.outputs import plots
     from ihoabm.outputs.folder import OutputFolder, out_path
 
     folder = OutputFolder(out_path(out), overwrite=overwrite)
@@ -125,9 +125,9 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
         folder.publish({
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
             "runs.csv": lambda p: runs.to_csv(p, index=False),
-            "comparison.png": lambda p: plotting.comparison(comp, label_a, label_b).savefig(p, dpi=110),
+            "comparison.png": lambda p: plots.comparison(comp, label_a, label_b).savefig(p, dpi=110),
         }, about(scenarios, [label_a, label_b], seeds))
-    plotting.close_all()
+    plots.close_all()
     console.print(comparison_table(comp, label_a, label_b, replications))
     console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
 
@@ -191,11 +191,11 @@ def main() -> None:  # pragma: no cover - console entry point
 
 # --- commands that live with their feature -----------------------------------------------------------------
 # Each feature module exposes a plain function with typer annotations; registration stays in this block.
-from ihoabm.sweeps.command import sweep_command, sweep_report_command  # noqa: E402
+from ihoabm.cli.sweep import sweep_command, sweep_report_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
 app.command("sweep-report")(sweep_report_command)
 
-from ihoabm.app.command import app_command  # noqa: E402
+from ihoabm.cli.serve import app_command  # noqa: E402
 
 app.command("app")(app_command)

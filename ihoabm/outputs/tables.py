@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ihoabm.metrics import COUNTS, GROUPED
-from ihoabm.population import AGE_BANDS, DAYS_PER_YEAR, LTC_GROUPS
+from ihoabm.core.population import AGE_BANDS, DAYS_PER_YEAR, LTC_GROUPS
+from ihoabm.outputs.tally import COUNTS, GROUPED
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 ANNUAL_COLUMNS = (
     "scenario", "seed", "year", "population", "deaths", "gp_appointments", "ae_attendances",

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from ihoabm import results
-from ihoabm.model import IHOModel
+from ihoabm.core.model import IHOModel
+from ihoabm.outputs import tables
 from ihoabm.outputs.folder import OutputFolder, Writer, atomic_write
 from ihoabm.scenario import Scenario, to_toml
 from ihoabm.scenario.fingerprint import scenario_hash
@@ -44,7 +44,7 @@ def run(scenario: str | Scenario = "baseline", progress: Callable[[int, int], No
         **overrides: Any) -> RunResult:
     """Run a scenario and collect its tables."""
     m = simulate(scenario, progress, **overrides)
-    return RunResult(m.scenario, results.annual(m), results.by_group(m), results.daily(m), m.ledger.frame())
+    return RunResult(m.scenario, tables.annual(m), tables.by_group(m), tables.daily(m), m.ledger.frame())
 
 
 RUN_FILES = ("annual.csv", "by_group.csv", "daily.csv", "ledger.csv", "scenario.toml", "activity.png",
@@ -53,7 +53,7 @@ RUN_FILES = ("annual.csv", "by_group.csv", "daily.csv", "ledger.csv", "scenario.
 
 def output_files(result: RunResult) -> dict[str, Writer]:
     """How to write each file of a run's result set (the names are `RUN_FILES`)."""
-    from ihoabm import plotting
+    from ihoabm.outputs import plots
 
     return {
         "annual.csv": lambda p: result.annual.to_csv(p, index=False),
@@ -61,8 +61,8 @@ def output_files(result: RunResult) -> dict[str, Writer]:
         "daily.csv": lambda p: result.daily.to_csv(p, index=False),
         "ledger.csv": lambda p: result.ledger.to_csv(p, index=False),
         "scenario.toml": lambda p: p.write_text(to_toml(result.scenario)),
-        "activity.png": lambda p: plotting.activity(result.daily, result.scenario).savefig(p, dpi=110),
-        "spending.png": lambda p: plotting.spending(result.annual).savefig(p, dpi=110),
+        "activity.png": lambda p: plots.activity(result.daily, result.scenario).savefig(p, dpi=110),
+        "spending.png": lambda p: plots.spending(result.annual).savefig(p, dpi=110),
     }
 
 
@@ -74,10 +74,10 @@ def about(scenario: Scenario) -> dict[str, Any]:
 
 def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> list[Path]:
     """Write a run's result set into `out` under the output-folder contract (see `ihoabm.outputs.folder`)."""
-    from ihoabm import plotting
+    from ihoabm.outputs import plots
 
     folder = OutputFolder(Path(out), overwrite=overwrite)
     with folder.claim(RUN_FILES):
         written = folder.publish(output_files(result), about(result.scenario))
-    plotting.close_all()
+    plots.close_all()
     return written

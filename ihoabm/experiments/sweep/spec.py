@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.fields import FieldInfo
 
-from ihoabm.results import ANNUAL_COLUMNS, EXTRA_COUNTS
+from ihoabm.outputs.tables import ANNUAL_COLUMNS, EXTRA_COUNTS
 from ihoabm.scenario import Scenario, ScenarioError, load_scenario
 from ihoabm.scenario.loader import BUILTIN_DIR, FIELD_SECTIONS
 
@@ -431,7 +431,7 @@ def run_limit(spec: SweepSpec) -> tuple[int, str]:
 
 def run_count(spec: SweepSpec) -> tuple[int, int]:
     """Parameter points and runs of the design, counted without building it."""
-    from ihoabm.sweeps.design import point_count
+    from ihoabm.experiments.sweep.design import point_count
 
     points = point_count(spec)
     return points, points * len(spec.arm_list()) * spec.sweep.replications
@@ -494,7 +494,7 @@ def _check_scenarios(spec: SweepSpec) -> None:
     Every arm's base must load, every swept value at its extremes must pass the scenario schema, and
     `report.year` must be a year every run reports.
     """
-    from ihoabm.sweeps.design import extreme_values
+    from ihoabm.experiments.sweep.design import extreme_values
 
     years: list[tuple[int, str]] = []
     for a, arm in enumerate(spec.arm_list()):
@@ -557,7 +557,7 @@ def load_sweep(source: str | Path | dict[str, Any] | SweepSpec) -> SweepSpec:
     """Load and validate a sweep file (or a dict with the same tables).
 
     Args:
-        source: Path to a sweep `.toml` file, a name of a sweep shipped in `ihoabm/scenarios/sweeps/`
+        source: Path to a sweep `.toml` file, a name of a sweep shipped in `ihoabm/scenario/builtin/sweeps/`
             (`community_vs_capitation`, `iho_levers_sobol`), a dict, or an already loaded spec.
 
     Raises:

@@ -16,7 +16,7 @@ import numpy as np
 from ihoabm.money.contracts import Contract
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 LEVERS = ("caseload", "ucr", "virtual_ward", "proactive", "prevention")
 CASELOAD, UCR, VIRTUAL_WARD, PROACTIVE, PREVENTION = range(len(LEVERS))

@@ -23,24 +23,24 @@ from typing import Any
 import mesa
 import numpy as np
 
-from ihoabm import network
-from ihoabm.agents.acute import AcuteTrust
-from ihoabm.agents.ambulance import AmbulanceService
-from ihoabm.agents.community import CommunityProvider
-from ihoabm.agents.gp import GPPractice, PracticeArrays
-from ihoabm.agents.host import HostProvider
-from ihoabm.agents.patient import Tracker
-from ihoabm.hazards import need_weight, rate_tables
-from ihoabm.invariants import check_invariants
-from ihoabm.metrics import Tally
+from ihoabm.core.hazards import need_weight, rate_tables
+from ihoabm.core.invariants import check_invariants
+from ihoabm.core.population import DAYS_PER_YEAR, N_GROUPS, synthesize
+from ihoabm.core.rng import Streams
 from ihoabm.money.commissioner import Commissioner
 from ihoabm.money.contracts import ACUTE_ACTIVITIES, PRICE_OF, Contract
 from ihoabm.money.ledger import ACCOUNTS, Ledger
+from ihoabm.outputs.reporters import MODEL_REPORTERS
+from ihoabm.outputs.tally import Tally
 from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
 from ihoabm.pathways.episodes import Episodes
-from ihoabm.population import DAYS_PER_YEAR, N_GROUPS, synthesize
-from ihoabm.reporters import MODEL_REPORTERS
-from ihoabm.rng import Streams
+from ihoabm.providers import network
+from ihoabm.providers.acute import AcuteTrust
+from ihoabm.providers.ambulance import AmbulanceService
+from ihoabm.providers.community import CommunityProvider
+from ihoabm.providers.host import HostProvider
+from ihoabm.providers.patient import Tracker
+from ihoabm.providers.practices import GPPractice, PracticeArrays
 from ihoabm.scenario.loader import apply_overrides, build, load_scenario
 from ihoabm.scenario.schema import Scenario
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ihoabm.sweeps.spec import Parameter, SweepError, SweepSpec, check_size, field_kind
+from ihoabm.experiments.sweep.spec import Parameter, SweepError, SweepSpec, check_size, field_kind
 
 RAW = "raw:"
 

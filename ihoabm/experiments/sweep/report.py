@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ihoabm.runner import atomic_write
-from ihoabm.sweeps.design import RAW, problem
-from ihoabm.sweeps.spec import SweepError, SweepSpec
-from ihoabm.sweeps.store import SweepFolder
+from ihoabm.experiments.run import atomic_write
+from ihoabm.experiments.sweep.design import RAW, problem
+from ihoabm.experiments.sweep.spec import SweepError, SweepSpec
+from ihoabm.experiments.sweep.store import SweepFolder
 
 
 @dataclass
@@ -225,7 +225,7 @@ def summarise(out_dir: Path | str, plots: bool = True) -> dict[str, pd.DataFrame
 
 def draw(data: SweepData, tables: dict[str, pd.DataFrame]) -> list[Path]:
     """Write the PNG plots for the summaries into `OUT/plots/`."""
-    from ihoabm.sweeps import plots
+    from ihoabm.experiments.sweep import plots
 
     folder = data.folder.root / "plots"
     folder.mkdir(exist_ok=True)

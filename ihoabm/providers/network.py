@@ -9,7 +9,7 @@ import networkx as nx
 from ihoabm.money.ledger import ACCOUNTS
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 PATIENT_FLOWS = {
     ("gp", "acute"): ("nel_gp_direct", "gp_unmet"),

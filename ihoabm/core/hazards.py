@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ihoabm.population import DAYS_PER_YEAR, HOME, Population
-from ihoabm.sampling import RateTable
+from ihoabm.core.population import DAYS_PER_YEAR, HOME, Population
+from ihoabm.core.sampling import RateTable
 from ihoabm.scenario.schema import Scenario
 
 MAX_AGE = 120

@@ -1,7 +1,7 @@
 """The resident population as numpy arrays, one per attribute (the vectorised side of the Patient agent).
 
 Rows are people; the arrays are preallocated so births append without copying. Care states are small
-integers so masks stay cheap. `Patient` agents (agents/patient.py) are views onto single rows.
+integers so masks stay cheap. `Patient` agents (providers/patient.py) are views onto single rows.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli.py`)."""
+"""The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli/commands.py`)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ihoabm.clitools import UsageError, console, err, friendly, progress_bar
+from ihoabm.cli.tools import UsageError, console, err, friendly, progress_bar
+from ihoabm.experiments.sweep.execute import SweepInterrupted, SweepStatus, execute_sweep
+from ihoabm.experiments.sweep.report import summarise
+from ihoabm.experiments.sweep.spec import load_sweep
+from ihoabm.experiments.sweep.store import FolderError
 from ihoabm.outputs.folder import out_path
-from ihoabm.sweeps.execute import SweepInterrupted, SweepStatus, execute_sweep
-from ihoabm.sweeps.report import summarise
-from ihoabm.sweeps.spec import load_sweep
-from ihoabm.sweeps.store import FolderError
 
 
 class Backend(StrEnum):

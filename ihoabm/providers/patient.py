@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ihoabm.population import AGE_BANDS, STATE_NAMES
+from ihoabm.core.population import AGE_BANDS, STATE_NAMES
 
 if TYPE_CHECKING:
-    from ihoabm.model import IHOModel
+    from ihoabm.core.model import IHOModel
 
 
 class Patient(mesa.Agent):

@@ -1,1 +1,0 @@
-"""Mesa agents: patients (views) and providers."""

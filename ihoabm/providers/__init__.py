@@ -1,0 +1,5 @@
+"""Providers as Mesa agents: acute trust, community services, GP practices, ambulance, host; their network.
+
+Each provider owns its state and its decisions; pathways ask it through narrow methods (is a bed free, will
+the trust admit at the margin, how many UCR slots are left) and never set its attributes.
+"""
