@@ -59,11 +59,24 @@ def test_community_capacity_follows_funding_with_a_lag(model):
 
 
 def test_gp_capacity_follows_funding(model):
-    gp = model.gp_practices[0]
-    gp.set_funding(100_000.0)
-    low = gp.capacity_per_day
-    gp.set_funding(200_000.0)
-    assert gp.capacity_per_day == pytest.approx(2 * low)
+    practices = model.practices
+    n = len(practices)
+    practices.set_funding(np.full(n, 100_000.0))
+    low = practices.capacity.copy()
+    practices.set_funding(np.full(n, 200_000.0))
+    assert low[0] > 0 and practices.capacity == pytest.approx(2 * low)
+    practices.fund(1_000_000.0, need_weighted=False)
+    assert practices.funding.sum() == pytest.approx(1_000_000.0)
+    assert practices.funding / practices.funding.sum() == pytest.approx(practices.list_size / practices.list_size.sum())
+
+
+def test_proactive_slots_follow_proactive_funding(model):
+    practices = model.practices
+    cost = model.scenario.primary.proactive_cost_per_patient_year
+    practices.fund_proactive(0.0, need_weighted=True)
+    assert practices.proactive_slots() == 0
+    practices.fund_proactive(100 * len(practices) * cost, need_weighted=False)
+    assert 100 * len(practices) - len(practices) <= practices.proactive_slots() <= 100 * len(practices)
 
 
 def test_ambulance_uses_free_ucr_slots_only(model):

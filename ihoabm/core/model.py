@@ -13,11 +13,13 @@ The day, in order (DOMAIN.md "one simulated day"):
 10. money: activity costed and paid under the contracts in force; monthly invoices; yearly settlement
 11. decisions: trust behaviour and community hiring (monthly), host planning, ICB contracts (yearly)
 12. data collection
+
+This module is the schedule only: what happens lives in `pathways/`, who decides in `providers/`, who pays
+whom in `money/`, and what is counted in `outputs/`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import mesa
@@ -27,20 +29,21 @@ from ihoabm.core.hazards import need_weight, rate_tables
 from ihoabm.core.invariants import check_invariants
 from ihoabm.core.population import DAYS_PER_YEAR, N_GROUPS, synthesize
 from ihoabm.core.rng import Streams
+from ihoabm.money.accounts import Accounts
 from ihoabm.money.commissioner import Commissioner
-from ihoabm.money.contracts import ACUTE_ACTIVITIES, PRICE_OF, Contract
+from ihoabm.money.contracts import Contract
 from ihoabm.money.ledger import ACCOUNTS, Ledger
 from ihoabm.outputs.reporters import MODEL_REPORTERS
 from ihoabm.outputs.tally import Tally
 from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
 from ihoabm.pathways.episodes import Episodes
 from ihoabm.providers import network
-from ihoabm.providers.acute import AcuteTrust
+from ihoabm.providers.acute import AcuteTrust, WaitingList
 from ihoabm.providers.ambulance import AmbulanceService
 from ihoabm.providers.community import CommunityProvider
 from ihoabm.providers.host import HostProvider
 from ihoabm.providers.patient import Tracker
-from ihoabm.providers.practices import GPPractice, PracticeArrays
+from ihoabm.providers.practices import Practices
 from ihoabm.scenario.loader import apply_overrides, build, load_scenario
 from ihoabm.scenario.schema import Scenario
 
@@ -75,17 +78,14 @@ class IHOModel(mesa.Model):
         self.pop = synthesize(sc, n, self.streams["population"], capacity)
         self.tally = Tally(self.total_days + 1, self.total_years + 1)
         self.ledger = Ledger()
-        self.activity: dict[str, float] = defaultdict(float)
-        self.cost_owed: dict[str, float] = defaultdict(float)
+        self.accounts = Accounts(self.ledger)
         self.prevention_stock = 0.0
-        self.waiting_list = elective.WaitingList()
+        self.waiting_list = WaitingList()
         self.day = 0
         self.need = need_weight(sc, self.pop)
         self.year_end_groups: dict[int, np.ndarray] = {}
 
-        n_practices = self.pop.practice_imd.size
-        self.practices = PracticeArrays(n_practices)
-        self.gp_practices = [GPPractice(self, i, int(q) + 1) for i, q in enumerate(self.pop.practice_imd)]
+        self.practices = Practices(self, self.pop.practice_imd + 1)
         self.community = CommunityProvider(self)
         self.ambulance = AmbulanceService(self)
         self.acute = AcuteTrust(self)
@@ -99,7 +99,7 @@ class IHOModel(mesa.Model):
         # Contracts first, so the first month's capacities and behaviour see this year's money.
         self._update_lists()
         self.commissioner.open_year(0)
-        self.fund_providers()
+        self.fund_providers(new_year=True)
         self._start_month()
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.datacollector.collect(self)
@@ -115,15 +115,14 @@ class IHOModel(mesa.Model):
         calls, walk_ins = emergency.crises(self)
         conveyed = emergency.ambulance(self, calls)
         emergency.emergency_department(self, Episodes.join(walk_ins, gp_overflow), conveyed)
-        self.tally.add("nel_gp_direct", len(gp_referred))
-        inpatient.admit_emergency(self, gp_referred, marginal=False)
+        inpatient.admit_gp_referrals(self, gp_referred)
         inpatient.discharges(self)
         inpatient.census(self)
         elective.elective(self)
         community.daily_contacts(self)
         self.tally.set("waiting_list", len(self.waiting_list))
         self.tally.set("population", self.population_size())
-        self._money()
+        self._pay_for_today()
         self.day += 1
         if self.day % DAYS_PER_YEAR == 0:
             self._close_year(self.day // DAYS_PER_YEAR - 1)
@@ -144,8 +143,9 @@ class IHOModel(mesa.Model):
     def _month_of(day: int) -> int:
         return day * 12 // DAYS_PER_YEAR
 
+    # --- the month ----------------------------------------------------------------------------------
     def _start_month(self) -> None:
-        """Monthly processes: demography, health, caseloads, behaviour, hiring, planning."""
+        """Monthly processes: demography, health, lists, caseloads, behaviour, hiring, planning."""
         month = self._month_of(self.day)
         if self.day > 0:
             demography.births(self)
@@ -153,9 +153,8 @@ class IHOModel(mesa.Model):
             health.progress(self)
             self.waiting_list.remove_dead(self.pop.state)
         if month == 1 and self.scenario.run.burn_in_years > 0:
-            # A provisional fixed cost from the first month, so the burn-in trust is not shown a windfall;
-            # the end of burn-in replaces it with the full year's figure.
-            self.acute.fixed_cost_per_year = max(12.0 * self.year_result("acute", 0), 0.0)
+            # The end of burn-in replaces this with the full year's figure.
+            self.acute.estimate_fixed_cost(self.ledger.year_result("acute", 0))
         self.pop.refresh_derived(self.day)
         self.need = need_weight(self.scenario, self.pop)
         self._update_lists()
@@ -168,82 +167,77 @@ class IHOModel(mesa.Model):
         interval = self.scenario.host.planning_interval_months
         if self.host and self.year >= self.scenario.run.burn_in_years and month % interval == 0 and self.day > 0:
             self.host.plan()
-            self.fund_providers()
+            self.fund_providers(new_year=False)
 
     def _update_lists(self) -> None:
         alive = self.pop.alive
         practice = self.pop.practice[: self.pop.n][alive]
-        lists = np.bincount(practice, minlength=len(self.gp_practices))
-        weighted = np.bincount(practice, self.need[alive], minlength=len(self.gp_practices))
-        for gp in self.gp_practices:
-            gp.update_list(int(lists[gp.practice_id]), float(weighted[gp.practice_id]))
+        lists = np.bincount(practice, minlength=len(self.practices))
+        weighted = np.bincount(practice, self.need[alive], minlength=len(self.practices))
+        self.practices.update_lists(lists, weighted)
 
     def _update_acute_behaviour(self) -> None:
+        """The trust sees what one more short stay and one more bed day earn it under this year's contracts."""
         p, a = self.scenario.prices, self.scenario.acute
         variable = a.variable_cost_share * p.nel_short_stay
         marginal = self.commissioner.marginal_income("acute", "nel_short", variable)
         bed_day = self.commissioner.marginal_income("acute", "bed_day", 0.0)
         self.acute.update_behaviour(marginal, bed_day)
 
+    def fund_providers(self, new_year: bool) -> None:
+        """Capacity follows funding: practices and community services take up what their contracts pay.
+
+        Capitation is split across practices once a year, by the lists at the year's start; the host's
+        investment can change at any planning cycle.
+        """
+        contracts = self.commissioner.contracts
+        if new_year:
+            self.practices.fund(contracts["gp"].annual_value, self.commissioner.gp_need_weighted)
+        invest = self.host.community_investment() if self.host else None
+        self.community.set_funding(contracts["community"].annual_value, invest)
+        if self.host:
+            self.practices.fund_proactive(self.host.proactive_investment(), self.scenario.contract.need_weighting)
+
     # --- money --------------------------------------------------------------------------------------
-    def _money(self) -> None:
-        """Cost today's activity, accrue what each contract owes, post invoices monthly."""
+    def contracts(self) -> list[Contract]:
+        """Every contract in force: the ICB's, then the host's investment contracts."""
+        return [*self.commissioner.contracts.values(), *(self.host.contracts.values() if self.host else ())]
+
+    def _pay_for_today(self) -> None:
+        """Cost today's activity, accrue what each contract owes, post invoices at month end."""
         sc = self.scenario
-        act = self.activity
-        act["ae"] = self.tally.today("ae_attendances")
-        act["incident"] = self.tally.today("ambulance_incidents")
-        acute_value = sum(act.get(a, 0.0) * getattr(sc.prices, PRICE_OF[a]) for a in ACUTE_ACTIVITIES)
-        self.acute.variable_cost_today = sc.acute.variable_cost_share * acute_value
-        costs = {
-            "acute": self.acute.cost_today(),
+        self.accounts.record("ae", self.tally.today("ae_attendances"))
+        self.accounts.record("incident", self.tally.today("ambulance_incidents"))
+        variable = sc.acute.variable_cost_share * self.accounts.acute_value(sc.prices)
+        self.accounts.close_day(self.contracts(), {
+            "acute": self.acute.cost_today(variable),
             "community": self.community.cost_per_day(),
-            "ambulance": act["incident"] * self.ambulance.cost_per_incident,
-        }
-        for contract in self.contracts():
-            due = contract.accrue(act, costs.get(contract.payee, 0.0))
-            if contract.payee in ("gp", "prevention"):
-                costs[contract.payee] = costs.get(contract.payee, 0.0) + due   # they spend what they get
-        for provider, cost in costs.items():
-            self.cost_owed[provider] += cost
-        self.activity = defaultdict(float)
+            "ambulance": self.accounts.activity["incident"] * self.ambulance.cost_per_incident,
+        })
         if self._month_of(self.day + 1) != self._month_of(self.day):
-            self.post_invoices()
+            self.accounts.post_invoices(self.day, self.year, self.contracts())
 
-    def post_invoices(self) -> None:
-        """Post accrued contract payments and provider costs to the ledger."""
-        year = self.year
-        for contract in self.contracts():
-            if contract.owed:
-                self.ledger.transfer(self.day, year, contract.payer, contract.payee, contract.owed,
-                                     contract.setting)
-                contract.owed = 0.0
-        for provider, cost in self.cost_owed.items():
-            self.ledger.transfer(self.day, year, provider, "suppliers", cost, "costs")
-        self.cost_owed = defaultdict(float)
-
+    # --- the year -----------------------------------------------------------------------------------
     def _close_year(self, year: int) -> None:
         """Year end: settle contracts, learn, update trust, set next year's contracts."""
-        self.post_invoices()
+        self.accounts.post_invoices(self.day, self.year, self.contracts())
         self.pop.refresh_derived(self.day)
         alive = self.pop.alive
         self.year_end_groups[year] = np.bincount(self.pop.group[: self.pop.n][alive], minlength=N_GROUPS)
         self.commissioner.settle_year(year)
         if year == self.scenario.run.burn_in_years - 1:
-            # The trust's fixed costs are what its burn-in income left after beds and variable costs,
-            # so the calibrated baseline trust breaks even.
-            margin = self.year_result("acute", year) + self.acute.fixed_charged_this_year
-            self.acute.fixed_cost_per_year = max(margin, 0.0)
-        self.acute.fixed_charged_this_year = 0.0
+            self.acute.settle_fixed_cost(self.ledger.year_result("acute", year))
+        self.acute.close_year()
         if self.host:
             if year >= self.scenario.run.burn_in_years:
                 self.host.observe_year(year)
-            self.host.close_year(self.year_result("host", year))
+            self.host.close_year(self.ledger.year_result("host", year))
         network.update(self, year)
         if year + 1 < self.total_years:
             self.commissioner.open_year(year + 1)
-            self.fund_providers()
+            self.fund_providers(new_year=True)
 
-    # --- helpers used by agents and pathways ---------------------------------------------------------
+    # --- what agents and pathways may ask -----------------------------------------------------------
     def population_size(self) -> int:
         """Living residents."""
         return int(np.count_nonzero(self.pop.alive))
@@ -251,32 +245,6 @@ class IHOModel(mesa.Model):
     def weighted_population(self) -> float:
         """Need-weighted population (equals the head count on average by construction)."""
         return float(self.need[self.pop.alive].sum())
-
-    def contracts(self) -> list[Contract]:
-        """Every contract in force: the ICB's, then the host's investment contracts."""
-        return [*self.commissioner.contracts.values(), *(self.host.contracts.values() if self.host else ())]
-
-    def fund_providers(self) -> None:
-        """Capacity follows funding: practices and community services take up what their contracts pay."""
-        contracts = self.commissioner.contracts
-        self._split_to_practices(contracts["gp"].annual_value, self.commissioner.gp_need_weighted, "set_funding")
-        invest = self.host.community_investment() if self.host else None
-        self.community.set_funding(contracts["community"].annual_value, invest)
-        if self.host:
-            self._split_to_practices(self.host.proactive_investment(), self.scenario.contract.need_weighting,
-                                     "set_proactive_funding")
-
-    def _split_to_practices(self, total: float, need_weighted: bool, method: str) -> None:
-        """Split a budget across practices by need-weighted or raw list size."""
-        shares = np.array([gp.weighted_list if need_weighted else gp.list_size for gp in self.gp_practices],
-                          dtype=float)
-        shares /= shares.sum()
-        for gp, share in zip(self.gp_practices, shares, strict=True):
-            getattr(gp, method)(total * share)
-
-    def proactive_slots(self) -> int:
-        """Patients the practices can case-manage with their proactive-care funding."""
-        return sum(gp.proactive_slots() for gp in self.gp_practices)
 
     def elective_purchase_share(self) -> float:
         """Share of elective capacity its payer buys (a host in deficit may buy less)."""
@@ -294,13 +262,6 @@ class IHOModel(mesa.Model):
             self.acute.vacate(beds)
         self.acute.drop_from_queue(rows)
         self.community.remove(rows)
-
-    def tally_expected_crises(self, risk: np.ndarray) -> None:
-        """Record the crises the risk model expects among caseload and proactive patients this month."""
-        n = self.pop.n
-        month = risk / 12.0
-        self.tally.add("caseload_expected_crises", float(month[self.pop.on_caseload[:n]].sum()))
-        self.tally.add("proactive_expected_crises", float(month[self.pop.proactive[:n]].sum()))
 
     def year_result(self, account: str, year: int) -> float:
         """Income minus spending of one account in one contract year, GBP."""
@@ -323,4 +284,3 @@ class IHOModel(mesa.Model):
     def ledger_accounts() -> tuple[str, ...]:
         """Account names used in the ledger."""
         return ACCOUNTS
-

@@ -7,16 +7,11 @@ own funding step. Providers only ever see the resulting prices, budgets and capa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from ihoabm.money import settlement
 from ihoabm.money.contracts import ACUTE_ACTIVITIES, Contract, tariff
 from ihoabm.money.forms import build_form
-
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
 
 PARTNERS = ("acute", "community", "gp", "ambulance")
 
@@ -24,7 +19,7 @@ PARTNERS = ("acute", "community", "gp", "ambulance")
 class Commissioner(mesa.Agent):
     """The ICB. Holds the allocation, sets contracts from what it observed, settles accounts."""
 
-    def __init__(self, model: IHOModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         self.contracts: dict[str, Contract] = {}
         self.observed: dict[str, float] = {}
@@ -134,6 +129,3 @@ class Commissioner(mesa.Agent):
             self.observed["community_activity_value"] = self.contracts["community"].activity_value
             self.observed["nel_per_head"] = m.tally.year_total("nel_admissions", year) / pop
         self.observed["incidents"] = float(m.tally.year_total("ambulance_incidents", year))
-
-    def step(self) -> None:
-        """The ICB acts on its yearly cycle, driven by the model."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ihoabm.core.population import DAYS_PER_YEAR
 from ihoabm.money.forms import PaymentForm, build_form
 
 ACUTE_ACTIVITIES = ("nel_long", "nel_short", "elective", "day_case", "ae", "outpatient")
@@ -17,7 +18,7 @@ PRICE_OF = {
     "day_case": "day_case", "ae": "ae_attendance", "outpatient": "outpatient",
     "incident": "ambulance_incident", "community_contact": "community_contact",
 }
-DAYS_IN_CONTRACT_YEAR = 365.0
+DAYS_IN_CONTRACT_YEAR = DAYS_PER_YEAR   # contract sums accrue by the day
 
 
 def tariff(prices: Any, activities: tuple[str, ...]) -> dict[str, float]:

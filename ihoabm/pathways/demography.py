@@ -10,10 +10,10 @@ from ihoabm.core.population import DAYS_PER_YEAR, DEAD, HOME
 from ihoabm.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-def deaths(m: IHOModel) -> None:
+def deaths(m: World) -> None:
     """Draw today's deaths and take the dead out of every bed, list and caseload."""
     pop = m.pop
     idx, _ = m.tables["death"].draw(m.streams["death"], 0)
@@ -37,7 +37,7 @@ def deaths(m: IHOModel) -> None:
                             "mortality ratios and births, leaves nobody to simulate")
 
 
-def births(m: IHOModel) -> None:
+def births(m: World) -> None:
     """Monthly births, registered with a practice in the mother's IMD quintile (approximated at random)."""
     pop = m.pop
     rng = m.streams["births"]
@@ -61,7 +61,7 @@ def births(m: IHOModel) -> None:
     m.tally.add("births", k)
 
 
-def _practice_in_quintile(m: IHOModel, imd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _practice_in_quintile(m: World, imd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     practice_imd = m.pop.practice_imd
     out = np.empty(imd.size, dtype=np.int32)
     for q in range(5):
@@ -73,7 +73,7 @@ def _practice_in_quintile(m: IHOModel, imd: np.ndarray, rng: np.random.Generator
     return out
 
 
-def turnover(m: IHOModel) -> None:
+def turnover(m: World) -> None:
     """Monthly list turnover: some people re-register with another practice in their area."""
     pop = m.pop
     rng = m.streams["turnover"]

@@ -6,31 +6,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ihoabm.core.population import DEAD, HOME, INPATIENT
+from ihoabm.core.population import DAYS_PER_YEAR, DEAD, HOME, INPATIENT
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-class WaitingList:
-    """First-come first-served list of people waiting for elective admission."""
-
-    def __init__(self) -> None:
-        self.rows = np.empty(0, dtype=np.int64)
-
-    def join(self, rows: np.ndarray) -> None:
-        """Add referrals to the back of the list."""
-        self.rows = np.concatenate([self.rows, rows])
-
-    def remove_dead(self, pop_state: np.ndarray) -> None:
-        """Drop those who have died."""
-        self.rows = self.rows[pop_state[self.rows] != DEAD]
-
-    def __len__(self) -> int:
-        return int(self.rows.size)
-
-
-def elective(m: IHOModel) -> None:
+def elective(m: World) -> None:
     """Today's referrals, outpatient attendances and elective admissions."""
     pop = m.pop
     e = m.scenario.elective
@@ -45,13 +27,12 @@ def elective(m: IHOModel) -> None:
     # Outpatient attendances are counted and paid, not rationed, so only their number is drawn.
     attendances = int(m.streams["outpatient"].poisson(m.tables["outpatient"].total))
     m.tally.add("outpatient_attendances", attendances)
-    m.activity["outpatient"] += attendances
+    m.accounts.record("outpatient", attendances)
 
     rng = m.streams["elective"]
-    per_day = e.capacity_per_1000 * m.population_size() / 1000 / 365 * m.elective_purchase_share()
+    per_day = e.capacity_per_1000 * m.population_size() / 1000 / DAYS_PER_YEAR * m.elective_purchase_share()
     n = int(per_day) + int(rng.random() < per_day - int(per_day))
-    wl = m.waiting_list
-    candidates = wl.rows[:n]
+    candidates = m.waiting_list.front(n)
     ready = candidates[pop.state[candidates] == HOME]
     day_case = rng.random(ready.size) < e.day_case_share
     ordinary = ready[~day_case]
@@ -61,12 +42,12 @@ def elective(m: IHOModel) -> None:
     m.tally.add("elective_cancelled", ordinary.size - admitted_ordinary.size)
     treated = np.concatenate([ready[day_case], admitted_ordinary])
     # Those not treated (cancelled, or in hospital for something else) keep their place.
-    wl.rows = np.concatenate([candidates[~np.isin(candidates, treated)], wl.rows[n:]])
+    m.waiting_list.remove_treated(n, treated)
     pop.waiting_since[treated] = -1
     m.tally.add("day_cases", int(np.count_nonzero(day_case)))
     m.tally.add("elective_admissions", treated.size)
-    m.activity["day_case"] += int(np.count_nonzero(day_case))
-    m.activity["elective"] += admitted_ordinary.size
+    m.accounts.record("day_case", int(np.count_nonzero(day_case)))
+    m.accounts.record("elective", admitted_ordinary.size)
     m.tracker.record(treated, "planned treatment")
     if admitted_ordinary.size:
         los = np.maximum(1, rng.poisson(e.ordinary_los_mean, admitted_ordinary.size)).astype(np.int32)

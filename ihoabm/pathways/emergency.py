@@ -13,10 +13,10 @@ from ihoabm.pathways.inpatient import admit_emergency
 from ihoabm.providers.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-def crises(m: IHOModel) -> tuple[Episodes, Episodes]:
+def crises(m: World) -> tuple[Episodes, Episodes]:
     """Today's crises and minor episodes, split into 999 calls and A&E walk-ins.
 
     Caseloads and proactive care lower the crisis hazard: a drawn crisis is thinned by the person's current
@@ -46,20 +46,19 @@ def crises(m: IHOModel) -> tuple[Episodes, Episodes]:
     return calls, walk_ins
 
 
-def ucr_eligible(m: IHOModel, rows: np.ndarray) -> np.ndarray:
+def ucr_eligible(m: World, rows: np.ndarray) -> np.ndarray:
     """People a community team could look after at home: older, frail or with a long-term condition."""
     pop = m.pop
     return (pop.ltc[rows] >= 1) | (pop.frailty[rows] >= 1) | (pop.age[rows] >= 65)
 
 
-def ambulance(m: IHOModel, calls: Episodes) -> Episodes:
+def ambulance(m: World, calls: Episodes) -> Episodes:
     """Triage 999 incidents; return those conveyed to the emergency department."""
     if len(calls) == 0:
         return Episodes.empty()
-    c = m.community
     outcome, used = m.ambulance.triage(calls.u[:, ACUITY], calls.u[:, DEST], ucr_eligible(m, calls.rows),
-                                       c.ucr_slots_today)
-    c.ucr_slots_today -= used
+                                       m.community.ucr_slots_today)
+    m.community.take_ucr_slots(used)
     t = m.tally
     t.add("ambulance_incidents", len(calls))
     t.add("hear_and_treat", int(np.count_nonzero(outcome == HEAR_AND_TREAT)))
@@ -76,7 +75,7 @@ def ambulance(m: IHOModel, calls: Episodes) -> Episodes:
     return conveyed
 
 
-def emergency_department(m: IHOModel, walk_ins: Episodes, conveyed: Episodes) -> None:
+def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> None:
     """A&E: attend, then admit or not. Clinical need decides; at the margin, the trust and free capacity do."""
     a = m.scenario.acute
     arrivals = Episodes.join(walk_ins, conveyed)
@@ -94,8 +93,7 @@ def emergency_department(m: IHOModel, walk_ins: Episodes, conveyed: Episodes) ->
     eligible = marginal & ucr_eligible(m, arrivals.rows)
     places = np.zeros(len(arrivals), dtype=bool)
     places[np.flatnonzero(eligible)[: m.community.vw_free()]] = True
-    propensity = m.acute.admission_propensity * np.where(places, 1.0 - a.vw_substitution, 1.0)
-    admit_marginal = marginal & (arrivals.u[:, MARGIN] < propensity)
+    admit_marginal = marginal & m.acute.admits_at_margin(arrivals.u[:, MARGIN], places)
     # A marginal patient the trust does not admit goes home on the virtual ward if there is a place.
     step_up = np.flatnonzero(places & ~admit_marginal)
     if step_up.size:

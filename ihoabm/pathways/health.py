@@ -10,17 +10,17 @@ from ihoabm.core.hazards import MAX_AGE
 from ihoabm.core.population import ltc_mean
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-def prevention_multiplier(m: IHOModel) -> float:
+def prevention_multiplier(m: World) -> float:
     """Share of LTC onset hazard left after the prevention effect built up so far."""
     h = m.scenario.health
     stock = m.prevention_stock
     return 1.0 - h.prevention_max_reduction * stock / (stock + h.prevention_half_effect_per_head)
 
 
-def progress(m: IHOModel) -> None:
+def progress(m: World) -> None:
     """One month of LTC onset and frailty progression for the living."""
     h = m.scenario.health
     pop = m.pop
@@ -39,7 +39,7 @@ def progress(m: IHOModel) -> None:
     m.tracker.record(rows[gain], "new long-term condition")
 
 
-def update_prevention(m: IHOModel, spend_per_head: float) -> None:
+def update_prevention(m: World, spend_per_head: float) -> None:
     """Monthly: the prevention effect moves toward what current spending sustains, over years."""
     lag_months = m.scenario.health.prevention_lag_years * 12.0
     m.prevention_stock += (spend_per_head - m.prevention_stock) / lag_months

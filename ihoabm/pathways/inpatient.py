@@ -11,10 +11,10 @@ from ihoabm.core.population import DELAYED, HOME, INPATIENT, VIRTUAL_WARD
 from ihoabm.pathways.episodes import LOS, SUPPORT, ZERO, Episodes
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-def length_of_stay(m: IHOModel, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+def length_of_stay(m: World, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Overnight stay in whole days (at least 1): Weibull by age band and frailty, by inverse transform."""
     a = m.scenario.acute
     pop = m.pop
@@ -26,7 +26,7 @@ def length_of_stay(m: IHOModel, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (1 + np.floor(extra + 0.5)).astype(np.int32)
 
 
-def admit_emergency(m: IHOModel, ep: Episodes, marginal: bool) -> None:
+def admit_emergency(m: World, ep: Episodes, marginal: bool) -> None:
     """Admit people as emergencies: zero-day stays go home today, the rest need a bed."""
     pop = m.pop
     a = m.scenario.acute
@@ -44,8 +44,8 @@ def admit_emergency(m: IHOModel, ep: Episodes, marginal: bool) -> None:
     groups = pop.group[ep.rows]
     m.tally.add_group("nel_admissions", groups)
     m.tally.add("nel_zero_day_admissions", int(np.count_nonzero(zero)))
-    m.activity["nel_short"] += int(np.count_nonzero(zero))
-    m.activity["nel_long"] += int(np.count_nonzero(~zero))
+    m.accounts.record("nel_short", int(np.count_nonzero(zero)))
+    m.accounts.record("nel_long", int(np.count_nonzero(~zero)))
     m.tracker.record(ep.rows[zero], "emergency admission (same-day discharge)")
     pop.state[ep.rows[zero]] = HOME
     stay = ep.take(~zero)
@@ -58,7 +58,13 @@ def admit_emergency(m: IHOModel, ep: Episodes, marginal: bool) -> None:
     m.tracker.record(stay.rows, "emergency admission")
 
 
-def discharges(m: IHOModel) -> None:
+def admit_gp_referrals(m: World, referred: Episodes) -> None:
+    """Patients a GP sends in for emergency admission (they do not pass through A&E)."""
+    m.tally.add("nel_gp_direct", len(referred))
+    admit_emergency(m, referred, marginal=False)
+
+
+def discharges(m: World) -> None:
     """Discharge the medically fit; those needing support wait for it (delayed) unless a place is free."""
     acute, pop, day = m.acute, m.pop, m.day
     fit = np.flatnonzero((acute.occupant >= 0) & (acute.fit_day <= day))
@@ -66,8 +72,7 @@ def discharges(m: IHOModel) -> None:
         simple = fit[~acute.needs_support[fit]]
         supported = fit[acute.needs_support[fit]]
         supported = supported[np.argsort(acute.fit_day[supported], kind="stable")]   # longest waiting first
-        slots = min(m.community.discharge_slots_today, supported.size)
-        m.community.discharge_slots_today -= slots
+        slots = m.community.take_discharge_slots(supported.size)
         with_support = supported[:slots]
         waiting = supported[slots:]
         # Step-down to a virtual ward: the community team accepts more readily when it trusts the trust.
@@ -93,7 +98,7 @@ def discharges(m: IHOModel) -> None:
     m.tracker.record(released, "virtual ward stay ended")
 
 
-def _leave(m: IHOModel, beds: np.ndarray, state: int, event: str) -> np.ndarray:
+def _leave(m: World, beds: np.ndarray, state: int, event: str) -> np.ndarray:
     acute = m.acute
     emergency = beds[~acute.elective[beds]]
     m.tally.add("nel_overnight_discharges", emergency.size)
@@ -104,7 +109,7 @@ def _leave(m: IHOModel, beds: np.ndarray, state: int, event: str) -> np.ndarray:
     return rows
 
 
-def census(m: IHOModel) -> None:
+def census(m: World) -> None:
     """Midnight bed census: bed days, delayed days, A&E waits for a bed, and bed pressure."""
     acute = m.acute
     occupied_beds = np.flatnonzero(acute.occupant >= 0)
@@ -114,5 +119,4 @@ def census(m: IHOModel) -> None:
     m.tally.add("boarding_days", acute.queue_rows.size)
     m.tally.add("beds_available", acute.beds)
     m.tally.add("vw_contacts", m.community.vw_rows.size)
-    occupancy = occupied_beds.size / acute.beds
-    acute.occupancy_recent += (occupancy - acute.occupancy_recent) / 30.0
+    acute.record_occupancy(occupied_beds.size)

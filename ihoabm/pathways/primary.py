@@ -10,10 +10,10 @@ from ihoabm.core.hazards import at_home
 from ihoabm.pathways.episodes import COLUMNS, Episodes
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from ihoabm.core.world import World
 
 
-def gp_demand(m: IHOModel) -> tuple[Episodes, Episodes]:
+def gp_demand(m: World) -> tuple[Episodes, Episodes]:
     """Match today's GP demand to each practice's appointments.
 
     Returns:

@@ -8,15 +8,10 @@ toward what those signals favour. It never reads which contract form is in force
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
-from ihoabm.core.population import DAYS_PER_YEAR
-
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+from ihoabm.core.population import DAYS_PER_YEAR, DEAD
 
 
 def _logit(p: float) -> float:
@@ -27,7 +22,7 @@ def _logit(p: float) -> float:
 class AcuteTrust(mesa.Agent):
     """The local acute trust. Bed occupants are small arrays indexed by bed."""
 
-    def __init__(self, model: IHOModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         a = model.scenario.acute
         self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000))
@@ -43,9 +38,8 @@ class AcuteTrust(mesa.Agent):
         self.discharge_urgency = 0.0
         self.fixed_cost_per_year = 0.0    # estimated after the first month, set at the end of burn-in
         self.fixed_charged_this_year = 0.0
-        self.variable_cost_today = 0.0
         self.marginal_margin = 0.0
-        self.occupancy_recent = 0.85
+        self.occupancy_recent = 0.85      # a 30-day moving average of midnight occupancy: bed pressure
 
     # --- capacity ---------------------------------------------------------------------------------
     @property
@@ -92,7 +86,23 @@ class AcuteTrust(mesa.Agent):
         self.queue_rows, self.queue_los = self.queue_rows[keep], self.queue_los[keep]
         self.queue_support = self.queue_support[keep]
 
+    def record_occupancy(self, occupied: int) -> None:
+        """Midnight census: bed pressure follows occupancy as a 30-day moving average."""
+        occupancy = occupied / self.beds
+        self.occupancy_recent += (occupancy - self.occupancy_recent) / 30.0
+
     # --- behaviour --------------------------------------------------------------------------------
+    def admits_at_margin(self, u: np.ndarray, alternative: np.ndarray) -> np.ndarray:
+        """Which marginal A&E patients the trust admits, given a uniform per patient.
+
+        Args:
+            u: A uniform per marginal patient.
+            alternative: Whether a safe alternative (a free virtual-ward place) is open to that patient;
+                with one, the trust admits less readily.
+        """
+        substitution = self.model.scenario.acute.vw_substitution
+        return u < self.admission_propensity * np.where(alternative, 1.0 - substitution, 1.0)
+
     def los_multiplier(self) -> float:
         """How much of the clinical length of stay the trust's discharge effort leaves."""
         return 1.0 - self.discharge_urgency
@@ -123,12 +133,52 @@ class AcuteTrust(mesa.Agent):
         self.discharge_urgency += speed * (urgency - self.discharge_urgency)
 
     # --- money ------------------------------------------------------------------------------------
-    def cost_today(self) -> float:
+    def cost_today(self, variable_cost: float) -> float:
         """Fixed share, staffed beds and today's variable costs."""
         a = self.model.scenario.acute
         fixed = self.fixed_cost_per_year / DAYS_PER_YEAR
         self.fixed_charged_this_year += fixed
-        return fixed + self.beds * a.bed_day_cost + self.variable_cost_today
+        return fixed + self.beds * a.bed_day_cost + variable_cost
 
-    def step(self) -> None:
-        """The trust acts through the emergency, inpatient and elective pathways."""
+    def estimate_fixed_cost(self, first_month_result: float) -> None:
+        """A provisional fixed cost from the first month, so the burn-in trust is not shown a windfall."""
+        self.fixed_cost_per_year = max(12.0 * first_month_result, 0.0)
+
+    def settle_fixed_cost(self, burn_in_result: float) -> None:
+        """End of burn-in: fixed costs are what the year's income left after beds and variable costs.
+
+        `burn_in_result` is the trust's result for the year, after the provisional fixed cost it was charged;
+        so the calibrated baseline trust breaks even from here on.
+        """
+        self.fixed_cost_per_year = max(burn_in_result + self.fixed_charged_this_year, 0.0)
+
+    def close_year(self) -> None:
+        """Year end: start counting the fixed cost charged afresh."""
+        self.fixed_charged_this_year = 0.0
+
+
+class WaitingList:
+    """First-come first-served list of people waiting for elective admission."""
+
+    def __init__(self) -> None:
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def join(self, rows: np.ndarray) -> None:
+        """Add referrals to the back of the list."""
+        self.rows = np.concatenate([self.rows, rows])
+
+    def front(self, n: int) -> np.ndarray:
+        """The first `n` people waiting: today's candidates for treatment."""
+        return self.rows[:n]
+
+    def remove_treated(self, n: int, treated: np.ndarray) -> None:
+        """Take the treated out of the first `n`; those not treated keep their place at the front."""
+        candidates = self.rows[:n]
+        self.rows = np.concatenate([candidates[~np.isin(candidates, treated)], self.rows[n:]])
+
+    def remove_dead(self, pop_state: np.ndarray) -> None:
+        """Drop those who have died."""
+        self.rows = self.rows[pop_state[self.rows] != DEAD]
+
+    def __len__(self) -> int:
+        return int(self.rows.size)

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
-
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
 
 HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL, CONVEY_ED, CONVEY_ELSEWHERE = range(5)
 
@@ -16,7 +11,7 @@ HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL, CONVEY_ED, CONVEY_ELSEWHERE = range
 class AmbulanceService(mesa.Agent):
     """Responds to 999 incidents. Alternatives to conveyance depend on UCR capacity being free today."""
 
-    def __init__(self, model: IHOModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         a = model.scenario.ambulance
         self.responses_per_day = a.responses_per_100k_per_day * model.scenario.run.patients / 100_000
@@ -56,6 +51,3 @@ class AmbulanceService(mesa.Agent):
             lowest = f2f[np.argsort(acuity[f2f], kind="stable")[:excess]]
             out[lowest] = HEAR_AND_TREAT
         return out, int(np.count_nonzero(out == UCR_REFERRAL))
-
-    def step(self) -> None:
-        """The service acts through the emergency pathway."""

@@ -6,15 +6,10 @@ discharge support. Each has a daily capacity in contacts; the pathways spend it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from ihoabm.core.population import DAYS_PER_YEAR
-
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
 
 STREAMS = ("caseload", "ucr", "virtual_ward", "discharge")
 
@@ -28,7 +23,7 @@ class CommunityProvider(mesa.Agent):
         stream_capacity: contacts a year per service, from the stream shares (plus targeted investment).
     """
 
-    def __init__(self, model: IHOModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         c = model.scenario.community
         self.unit_cost = model.scenario.prices.community_contact
@@ -86,6 +81,22 @@ class CommunityProvider(mesa.Agent):
         self.ucr_slots_today = int(ucr) + int(rng.random() < ucr - int(ucr))
         self.discharge_slots_today = int(dis) + int(rng.random() < dis - int(dis))
 
+    def take_ucr_slots(self, n: int) -> None:
+        """Spend `n` of today's UCR episodes (the ambulance service has referred them)."""
+        if n > self.ucr_slots_today:
+            raise ValueError(f"{n} UCR referrals but only {self.ucr_slots_today} slots free today")
+        self.ucr_slots_today -= n
+
+    def take_discharge_slots(self, wanted: int) -> int:
+        """Grant up to `wanted` of today's discharge-support packages; return how many."""
+        granted = min(self.discharge_slots_today, wanted)
+        self.discharge_slots_today -= granted
+        return granted
+
+    def record_caseload(self, size: int) -> None:
+        """Record the month's district nursing caseload (chosen by the community pathway within `caseload_slots`)."""
+        self.caseload_size = size
+
     def admit_virtual_ward(self, rows: np.ndarray, day: int) -> None:
         """Put people on the virtual ward for the standard stay."""
         stay = int(round(self.model.scenario.community.vw_length_of_stay))
@@ -107,6 +118,3 @@ class CommunityProvider(mesa.Agent):
     def cost_per_day(self) -> float:
         """Staff cost: capacity is paid for whether or not it is used."""
         return float(self.capacity_by_stream.sum() * self.unit_cost / DAYS_PER_YEAR)
-
-    def step(self) -> None:
-        """The community provider acts through the community pathway."""

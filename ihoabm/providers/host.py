@@ -8,15 +8,10 @@ uncertain returns by its risk appetite, and it can run a deficit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from ihoabm.money.contracts import Contract
-
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
 
 LEVERS = ("caseload", "ucr", "virtual_ward", "proactive", "prevention")
 CASELOAD, UCR, VIRTUAL_WARD, PROACTIVE, PREVENTION = range(len(LEVERS))
@@ -26,7 +21,7 @@ COMMUNITY_LEVERS = (CASELOAD, UCR, VIRTUAL_WARD)   # in the community provider's
 class HostProvider(mesa.Agent):
     """Plans investment each planning cycle; learns each contract year."""
 
-    def __init__(self, model: IHOModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         h = model.scenario.host
         self.belief = np.full(len(LEVERS), h.prior_return)
@@ -157,6 +152,3 @@ class HostProvider(mesa.Agent):
     def close_year(self, result: float) -> None:
         """Carry the year's result into reserves."""
         self.reserves += result
-
-    def step(self) -> None:
-        """The host acts on its planning cycle, driven by the model."""

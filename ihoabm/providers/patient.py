@@ -6,21 +6,16 @@ teaching), so their journeys (dated events) can be read back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from ihoabm.core.population import AGE_BANDS, STATE_NAMES
 
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
-
 
 class Patient(mesa.Agent):
     """One tracked resident: reads its attributes from the population arrays, keeps a journey log."""
 
-    def __init__(self, model: IHOModel, row: int) -> None:
+    def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model)
         self.row = row
         self.journey: list[tuple[int, str]] = []
@@ -69,14 +64,11 @@ class Patient(mesa.Agent):
         """Add a dated event to the journey."""
         self.journey.append((day, event))
 
-    def step(self) -> None:
-        """Patients are stepped as arrays by the model's pathways; a view has nothing to do."""
-
 
 class Tracker:
     """Routes pathway events to tracked `Patient` views with one vectorised membership test."""
 
-    def __init__(self, model: IHOModel, rows: list[int]) -> None:
+    def __init__(self, model: mesa.Model, rows: list[int]) -> None:
         self.mask = np.zeros(model.pop.birth_day.size, dtype=bool)
         self.patients = {row: Patient(model, row) for row in rows}
         self.mask[rows] = True
