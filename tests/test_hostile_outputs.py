@@ -99,7 +99,7 @@ def test_sweep_refuses_a_folder_holding_a_users_files_and_keeps_them(tmp_path, n
     res = runner.invoke(app, ["sweep", str(sweep_file(tmp_path)), "--out", str(out), "--backend", "serial"])
     one_line_error(res, str(out), name, "--overwrite")
     assert (out / name).read_text() == "SECRET=1\n"
-    assert not (out / "sweep.json").exists()
+    assert sorted(p.name for p in out.iterdir()) == [name], "a refused folder must be left as it was"
 
 
 def test_sweep_with_overwrite_writes_beside_a_users_hidden_files_and_never_deletes_them(tmp_path):

@@ -151,6 +151,7 @@ class OutputFolder:
         except OSError as exc:
             raise self._fail(f"cannot create the folder ({exc.strerror or exc})") from None
         lock = FileLock(self.root / LOCK, timeout=0)
+        lock_is_new = not (self.root / LOCK).exists()
         try:
             lock.acquire()
         except Timeout:
@@ -162,6 +163,12 @@ class OutputFolder:
             self._probe()
             self._clear_temporaries()
             self.check_contents(outputs, keep_earlier)
+        except OutputError:
+            lock.release()
+            if lock_is_new:  # a refused folder is left exactly as it was found
+                (self.root / LOCK).unlink(missing_ok=True)
+            raise
+        try:
             yield self
         finally:
             lock.release()
