@@ -124,7 +124,7 @@ check[["metric", "target", "low", "high", "model", "pass"]].round(3)
 # reported. Look for trends, and for how noisy the monthly figures are in a population this size.
 
 # %%
-fig = plots.activity(result.daily, sc)
+plots.activity(result.daily, sc)
 
 # %% [markdown]
 # ## Spending and surpluses
@@ -133,7 +133,7 @@ fig = plots.activity(result.daily, sc)
 # is no host provider, so its line stays at zero.
 
 # %%
-fig = plots.spending(result.annual)
+plots.spending(result.annual)
 
 # %%
 settings = ["spend_acute", "spend_community", "spend_primary", "spend_ambulance", "spend_prevention"]

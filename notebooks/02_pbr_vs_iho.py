@@ -148,7 +148,7 @@ pct
 # 95% interval, and the grey line is "no difference".
 
 # %%
-fig = plots.comparison(comp, A, B)
+plots.comparison(comp, A, B)
 
 # %% [markdown]
 # ## Step 3: what did pairing buy us?

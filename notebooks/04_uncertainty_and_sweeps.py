@@ -170,7 +170,7 @@ fig.tight_layout()
 # tenths of the runs. Here the bands mix **chance** and the **swept parameter**, so they are wide.
 
 # %%
-fig = fan(results, "nel_admissions")
+fan(results, "nel_admissions")
 
 # %% [markdown]
 # *Discussion:* the two arms' intervals may overlap even where the paired difference between them is clear.

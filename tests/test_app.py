@@ -18,6 +18,7 @@ from ihoabm.app import figures, series
 from ihoabm.app.pair import Pair
 from ihoabm.app.params import AppModel, check_seed, parse_whole, resolve_inputs
 from ihoabm.cli import serve as command
+from ihoabm.outputs import catalogue
 
 with warnings.catch_warnings():
     # Defining Mesa's SolaraViz trips Solara's hook checker (a use_state after an early return); not ours.
@@ -138,7 +139,7 @@ def test_pair_is_identical_in_burn_in_then_diverges():
     assert pair.a.day == pair.b.day == pair.burn_in_days + 200
     assert not np.array_equal(series.collected(pair.a, "host_balance"), series.collected(pair.b, "host_balance"))
     labels = [row[0] for row in pair.totals()]
-    assert labels[0] == "Emergency admissions" and labels[-1] == "Spending (GBP million)"
+    assert labels[0] == catalogue.label("nel_admissions") and labels[-1] == catalogue.axis("spend_total", scale=1e6)
 
 
 # --- pages, rendered without a browser ------------------------------------------------------------------------

@@ -24,18 +24,23 @@ def test_same_behaviour_same_activity_only_money_differs():
     assert (b["host_surplus"] != 0).all() and (a["host_surplus"] == 0).all()
 
 
+# The replicated comparisons run on two worker processes: a run is a function of its scenario and seed only,
+# so the results are those of a serial run (tests/test_sweeps.py checks backends agree), in half the time.
 @pytest.fixture(scope="module")
 def invest_to_save():
-    runs = replicate(["baseline", "iho_invest_to_save"], [1, 2, 3, 4], {"run.patients": 30_000, "run.years": 5})
+    runs = replicate(["baseline", "iho_invest_to_save"], [1, 2, 3, 4], {"run.patients": 30_000, "run.years": 5},
+                     workers=2)
     return paired_differences(runs, "baseline", "iho_invest_to_save").set_index(["metric", "year"])
 
 
+@pytest.mark.slow
 def test_invest_to_save_cuts_admissions_and_conveyances_by_year_5(invest_to_save):
     for metric in ("nel_admissions", "conveyances"):
         r = invest_to_save.loc[(metric, 5)]
         assert r["diff_hi"] < 0, f"{metric}: {r.to_dict()}"
 
 
+@pytest.mark.slow
 def test_invest_to_save_spends_first(invest_to_save):
     """Investment comes before savings: year-1 spending is not lower than the baseline's."""
     r = invest_to_save.loc[("spend_total", 1)]
@@ -44,6 +49,7 @@ def test_invest_to_save_spends_first(invest_to_save):
     assert community["diff_lo"] > 0
 
 
+@pytest.mark.slow
 def test_underfunding_shows_deficit_and_longer_waits():
     ok = run("iho_lead_provider", patients=30_000, years=4, seed=2).annual
     under = run("iho_underfunded", patients=30_000, years=4, seed=2).annual
@@ -58,6 +64,7 @@ def _gap(by_group: pd.DataFrame, col: str) -> float:
     return float(rate.loc[1] - rate.loc[5])
 
 
+@pytest.mark.slow
 def test_flat_capitation_widens_the_deprivation_gap():
     weighted = run("iho_lead_provider", patients=30_000, years=3, seed=2).by_group
     flat = run("iho_no_need_weighting", patients=30_000, years=3, seed=2).by_group
@@ -65,9 +72,15 @@ def test_flat_capitation_widens_the_deprivation_gap():
     assert _gap(flat, "gp_unmet") > _gap(weighted, "gp_unmet") + 0.05
 
 
-def test_more_community_funding_means_fewer_admissions_and_conveyances():
-    runs = replicate(["pbr_low_community", "pbr_high_community"], [1, 2, 3], {"run.patients": 30_000,
-                                                                          "run.years": 3})
+@pytest.fixture(scope="module")
+def community_funding():
+    return replicate(["pbr_low_community", "pbr_high_community"], [1, 2, 3], {"run.patients": 30_000,
+                                                                          "run.years": 3}, workers=2)
+
+
+@pytest.mark.slow
+def test_more_community_funding_means_fewer_admissions_and_conveyances(community_funding):
+    runs = community_funding.copy()
     runs["nel_rate"] = runs["nel_admissions"] / runs["population"]
     runs["conveyance_rate"] = runs["conveyances"] / runs["population"]
     comp = paired_differences(runs, "pbr_low_community", "pbr_high_community").set_index(["metric", "year"])

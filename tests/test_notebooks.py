@@ -3,10 +3,14 @@
 The kernel is this interpreter (the project's venv), registered under a temporary Jupyter path so no
 system-wide kernel is needed or used. Notebooks run with IHOABM_FAST=1 (smaller runs) unless the variable is
 already set, e.g. `IHOABM_FAST=0 pytest tests/test_notebooks.py` runs them at their workshop sizes.
+
+The notebooks are run by one module fixture, two at a time (each in its own kernel, on its own core), and
+each notebook's test checks its own result.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
@@ -79,19 +83,48 @@ def kernel_name(tmp_path_factory):
         yield KERNEL
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_top_to_bottom(name, kernel_name):
+def _missing(name: str) -> str | None:
     module = NEEDS.get(name)
-    if module and importlib.util.find_spec(module) is None:
+    return module if module and importlib.util.find_spec(module) is None else None
+
+
+PARALLEL = 2   # notebooks running at once (each kernel runs its models in one process)
+
+
+@pytest.fixture(scope="module")
+def executed(kernel_name):
+    """Every runnable notebook, run top to bottom: name -> (notebook with outputs, exception or None, seconds)."""
+
+    async def one(name: str, gate: asyncio.Semaphore):
+        async with gate:
+            nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+            client = nbclient.NotebookClient(nb, kernel_name=kernel_name, timeout=600,
+                                             resources={"metadata": {"path": str(NOTEBOOKS)}})
+            start = time.perf_counter()
+            try:
+                await client.async_execute()
+            except Exception as exc:  # handed to the notebook's own test
+                return name, (nb, exc, time.perf_counter() - start)
+            return name, (nb, None, time.perf_counter() - start)
+
+    async def every() -> list:
+        gate = asyncio.Semaphore(PARALLEL)
+        return await asyncio.gather(*(one(name, gate) for name in NAMES if not _missing(name)))
+
+    return dict(asyncio.run(every()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom(name, executed):
+    module = _missing(name)
+    if module:
         pytest.skip(f"{module} is not installed yet; {name} uses it")
-    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name=kernel_name, timeout=600,
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
-    start = time.perf_counter()
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as exc:
+    nb, exc, seconds = executed[name]
+    if isinstance(exc, nbclient.exceptions.CellExecutionError):
         pytest.fail(f"{name} failed:\n{exc}", pytrace=False)
-    print(f"{name}: {time.perf_counter() - start:.1f} s")
+    if exc is not None:
+        raise exc
+    print(f"{name}: {seconds:.1f} s")
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{name}: a cell produced an error output"

@@ -19,19 +19,19 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ihoabm.app import series
-from ihoabm.outputs.plots import SETTING_COLOURS
+from ihoabm.outputs import catalogue
+from ihoabm.outputs.plots import ORG_COLOURS, SETTING_COLOURS
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
 
 DPI = 80
 INK = "#2c3e50"
 A_COLOUR, B_COLOUR, DIFF_COLOUR = "#7f8c8d", "#2980b9", "#c0392b"
-BALANCE_COLOURS = {"acute trust": SETTING_COLOURS["acute"], "community": SETTING_COLOURS["community"],
-                   "host": SETTING_COLOURS["prevention"]}
-ACTIVITY = (("nel_admissions", "Emergency admissions a week"),
-            ("conveyances", "Ambulance conveyances a week"),
-            ("ae_attendances", "A&E attendances a week"))
+GBP_M = catalogue.scaled_unit("GBP", 1e6)
+# Titles and units from the outputs catalogue.
+ACTIVITY = tuple((name, f"{catalogue.label(name)} a week") for name in catalogue.APP_ACTIVITY)
+OCCUPANCY_TITLE = f"{catalogue.label('bed_occupancy')}, 7-day mean (%)"
 # Journey events by kind, matched on the start of the event text; colours follow the setting palette.
 EVENT_KINDS = (
     ("GP care", ("GP appointment", "in GP proactive care"), SETTING_COLOURS["primary"], "."),
@@ -86,7 +86,7 @@ def activity_figure(model: IHOModel) -> Figure:
         _timeline(ax, model, title)
         _line(ax, *series.weekly_sum(model, name), color=INK, lw=1)
     ax = axes[3]
-    _timeline(ax, model, "Bed occupancy, 7-day mean (%)")
+    _timeline(ax, model, OCCUPANCY_TITLE)
     t, occ = series.weekly_mean(model, "bed_occupancy")
     _line(ax, t, occ * 100, color=SETTING_COLOURS["acute"], lw=1)
     ax.axhline(85, color="grey", ls=":", lw=0.8)
@@ -100,15 +100,18 @@ def money_figure(model: IHOModel) -> Figure:
     fig = Figure(figsize=(7.0, 3.2))
     fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.14, wspace=0.25)
     ax, ax2 = fig.subplots(1, 2)
-    _timeline(ax, model, "Spending by setting, cumulative", "GBP million")
+    _timeline(ax, model, f"{catalogue.label('spend_total')} by setting, cumulative", GBP_M)
     for setting, name in series.SPEND.items():
-        ax.plot(*series.level(model, name, 1e6), color=SETTING_COLOURS[setting], lw=1.2, label=setting)
+        ax.plot(*series.level(model, name, 1e6), color=SETTING_COLOURS[setting], lw=1.2,
+                label=catalogue.who(name))
     ax.legend(fontsize=7, loc="upper left")
-    _timeline(ax2, model, "Surplus (+) or deficit (-), year to date", "GBP million")
-    for label, name in series.BALANCES.items():
-        if name == "host_balance" and model.host is None:
+    _timeline(ax2, model, "Surplus (+) or deficit (-), year to date", GBP_M)
+    for name in series.BALANCES:
+        setting = catalogue.metric(name).setting
+        if setting == "host" and model.host is None:
             continue
-        ax2.plot(*series.year_to_date(model, name, 1e6), color=BALANCE_COLOURS[label], lw=1.2, label=label)
+        ax2.plot(*series.year_to_date(model, name, 1e6), color=ORG_COLOURS[setting], lw=1.2,
+                 label=catalogue.who(name))
     ax2.axhline(0, color="grey", lw=0.8)
     ax2.legend(fontsize=7, loc="upper left")
     for a in (ax, ax2):
@@ -196,14 +199,19 @@ def journeys_figure(model: IHOModel) -> Figure:
     return fig
 
 
-COMPARED = (
-    ("nel_admissions", "Emergency admissions a week", "count"),
-    ("conveyances", "Ambulance conveyances a week", "count"),
-    ("ae_attendances", "A&E attendances a week", "count"),
-    ("bed_occupancy", "Bed occupancy, 7-day mean (%)", "mean"),
-    ("spend_total", "Spending, cumulative (GBP m)", "spend"),
-    ("acute_balance", "Acute trust surplus, year to date (GBP m)", "ytd"),
-)
+def _compared(name: str) -> tuple[str, str, str]:
+    """Title and how to read one of the comparison page's metrics: a weekly count, a level, money."""
+    m = catalogue.metric(name)
+    if name == "spend_total":
+        return name, f"{m.label}, cumulative ({GBP_M})", "spend"
+    if m.kind == "money":
+        return name, f"{m.label}, year to date ({GBP_M})", "ytd"
+    if m.kind == "rate":
+        return name, f"{m.label}, 7-day mean (%)", "mean"
+    return name, f"{m.label} a week", "count"
+
+
+COMPARED = tuple(_compared(name) for name in catalogue.APP_COMPARED)
 
 
 def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:

@@ -14,9 +14,9 @@ import numpy as np
 from ihoabm.app import series
 from ihoabm.core.model import IHOModel
 from ihoabm.core.population import DAYS_PER_YEAR
+from ihoabm.outputs import catalogue
 
-SUMMED = (("nel_admissions", "Emergency admissions"), ("conveyances", "Ambulance conveyances"),
-          ("ae_attendances", "A&E attendances"))
+SUMMED = tuple((name, catalogue.label(name)) for name in ("nel_admissions", "conveyances", "ae_attendances"))
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Pair:
         for m in (self.a, self.b):
             _, total = series.total_spend(m)
             spend.append(float(total[-1] - total[min(start, total.size - 1)]))
-        rows.append(("Spending (GBP million)", *spend))
+        rows.append((catalogue.axis("spend_total", scale=1e6), *spend))
         return rows
 
     def identical_so_far(self) -> bool:

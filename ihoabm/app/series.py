@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ihoabm.core.population import DAYS_PER_YEAR
+from ihoabm.outputs.catalogue import METRICS, Balance, Received
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
 
 WINDOW = 7
-SPEND = {"acute": "spend_acute", "community": "spend_community", "primary": "spend_primary",
-         "ambulance": "spend_ambulance"}
-BALANCES = {"acute trust": "acute_balance", "community": "community_balance", "host": "host_balance"}
+# From the outputs catalogue: the live reporters of payments received by setting, and of cumulative results.
+SPEND = {m.setting: m.name for m in METRICS.values() if isinstance(m.live, Received)}
+BALANCES = tuple(m.name for m in METRICS.values() if isinstance(m.live, Balance))
 
 
 def collected(model: IHOModel, name: str) -> np.ndarray:

@@ -6,21 +6,28 @@ the key and what is allowed, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from ihoabm.cli.tools import UsageError, console, friendly, overrides_from, progress_bar
-from ihoabm.scenario import builtin_names, load_scenario, to_toml
+
+# Only what `ihoabm --help` needs is imported here. Each command imports what it uses (the scenario schema,
+# the model, pandas), so a command pays only for itself; tests/test_startup.py keeps it so.
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Agent-based simulation of a local health economy under PbR and capitated IHO contracts.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Inspect scenarios.")
 app.add_typer(scenario_app, name="scenario")
+
+
 def rates_table(title: str, summary: Any) -> Table:
-    """A rich table of per-1,000 rates by year."""
+    """A rich table of per-1,000 rates by year, each measure named by the outputs catalogue."""
+    from ihoabm.outputs import catalogue
+
     table = Table(title=title)
     table.add_column("measure")
     for year in summary["year"]:
@@ -28,8 +35,9 @@ def rates_table(title: str, summary: Any) -> Table:
     for col in summary.columns:
         if col == "year":
             continue
-        fmt = "{:.3f}" if col in ("occupancy",) else "{:,.1f}"
-        table.add_row(col, *(fmt.format(v) for v in summary[col]))
+        share = catalogue.metric(catalogue.SUMMARY[col][0]).unit == "share"
+        fmt = "{:.3f}" if share else "{:,.1f}"
+        table.add_row(catalogue.summary_label(col), *(fmt.format(v) for v in summary[col]))
     return table
 
 
@@ -52,6 +60,7 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
     from ihoabm.experiments.run import run as run_scenario
     from ihoabm.outputs import plots, tables
     from ihoabm.outputs.folder import OutputFolder, out_path
+    from ihoabm.scenario import load_scenario
 
     folder = OutputFolder(out_path(out), overwrite=overwrite)
     sc = load_scenario(scenario, overrides_from(patients, years, seed), origin="command line")
@@ -72,6 +81,7 @@ def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int,
     """Run the baseline and compare it with published England figures (pass or fail per row)."""
     from ihoabm.experiments.run import run as run_scenario
     from ihoabm.outputs import calibration
+    from ihoabm.scenario import load_scenario
 
     sc = load_scenario("baseline", overrides_from(patients, years, seed), origin="command line")
     with progress_bar() as bar:
@@ -107,6 +117,7 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
     from ihoabm.experiments.compare import COMPARE_FILES, about, arm_labels, paired_differences, replicate
     from ihoabm.outputs import plots
     from ihoabm.outputs.folder import OutputFolder, out_path
+    from ihoabm.scenario import load_scenario
 
     folder = OutputFolder(out_path(out), overwrite=overwrite)
     overrides = {"run.patients": patients, "run.years": years}
@@ -132,10 +143,6 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
     console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
 
 
-KEY_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "bed_days", "community_contacts",
-               "spend_total", "acute_surplus", "host_surplus")
-
-
 def _human(x: float) -> str:
     """Compact signed number: +2.5M, -860k, +377."""
     for scale, suffix, floor in ((1e6, "M", 1e6), (1e3, "k", 1e4)):
@@ -145,14 +152,19 @@ def _human(x: float) -> str:
 
 
 def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
-    """Readable table of the paired differences for the key metrics (full intervals are in the CSV)."""
+    """Readable table of the paired differences for the key metrics (full intervals are in the CSV).
+
+    The metrics (`catalogue.KEY_DIFFERENCES`) and their labels come from the outputs catalogue.
+    """
+    from ihoabm.outputs import catalogue
+
     table = Table(title=f"{b} minus {a}: mean paired difference (% of {a}), {replications} replications",
                   caption="* the 95% interval of the paired differences excludes zero; see comparison.csv")
     table.add_column("metric")
     years = sorted(comp["year"].unique())
     for year in years:
         table.add_column(f"year {year}", justify="right")
-    for metric in KEY_METRICS:
+    for metric in catalogue.KEY_DIFFERENCES:
         d = comp[comp["metric"] == metric].set_index("year")
         if d.empty:
             continue
@@ -160,9 +172,9 @@ def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
         for year in years:
             r = d.loc[year]
             sure = r["diff_lo"] > 0 or r["diff_hi"] < 0
-            pct = f" ({r['pct_diff']:+.1f}%)" if np.isfinite(r["pct_diff"]) and r["mean_a"] > 0 else ""
+            pct = f" ({r['pct_diff']:+.1f}%)" if math.isfinite(r["pct_diff"]) and r["mean_a"] > 0 else ""
             cells.append(f"{_human(r['diff'])}{pct}{' *' if sure else ''}")
-        table.add_row(metric, *cells)
+        table.add_row(catalogue.axis(metric), *cells)
     return table
 
 
@@ -170,12 +182,16 @@ def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
 @friendly
 def scenario_show(ref: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")]) -> None:
     """Print the fully resolved scenario as TOML."""
+    from ihoabm.scenario import load_scenario, to_toml
+
     typer.echo(to_toml(load_scenario(ref)))
 
 
 @scenario_app.command("list")
 def scenario_list() -> None:
     """List the built-in scenarios and the question each answers."""
+    from ihoabm.scenario import builtin_names, load_scenario
+
     table = Table(title="built-in scenarios")
     table.add_column("name")
     table.add_column("question")

@@ -1,4 +1,8 @@
-"""The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli/commands.py`)."""
+"""The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli/commands.py`).
+
+The sweep machinery (pandas, the model, SALib, scipy) is imported inside the commands, so `ihoabm --help`
+does not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from ihoabm.cli.tools import UsageError, console, err, friendly, progress_bar
-from ihoabm.experiments.sweep.execute import SweepInterrupted, SweepStatus, execute_sweep
-from ihoabm.experiments.sweep.report import summarise
-from ihoabm.experiments.sweep.spec import load_sweep
-from ihoabm.experiments.sweep.store import FolderError
-from ihoabm.outputs.folder import out_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ihoabm.experiments.sweep.execute import SweepStatus
 
 
 class Backend(StrEnum):
@@ -76,6 +79,12 @@ def sweep_command(
                                              "end.")] = True,
 ) -> None:
     """Run a scenario sweep (grid, Latin hypercube, Sobol or Morris), saving each run as it finishes."""
+    from ihoabm.experiments.sweep.execute import SweepInterrupted, execute_sweep
+    from ihoabm.experiments.sweep.report import summarise
+    from ihoabm.experiments.sweep.spec import load_sweep
+    from ihoabm.experiments.sweep.store import FolderError
+    from ihoabm.outputs.folder import out_path
+
     spec = load_sweep(sweep_file)
     out = out_path(out) if out is not None else Path("out/sweeps") / spec.sweep.name
     if retry_failed and not resume:
@@ -167,6 +176,9 @@ def sweep_report_command(
         plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots.")] = True,
 ) -> None:
     """Rebuild a sweep's summaries and plots from its saved results (also after an interrupted sweep)."""
+    from ihoabm.experiments.sweep.report import summarise
+    from ihoabm.experiments.sweep.store import FolderError
+
     if not out_dir.is_dir():
         raise UsageError(f"{out_dir}: no such folder; give a sweep's --out folder")
     try:

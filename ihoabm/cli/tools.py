@@ -11,9 +11,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ihoabm.outputs.folder import OutputError
-from ihoabm.scenario import ScenarioError
-
 console = Console(width=max(Console().width, 130))
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +27,13 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ScenarioError, UsageError, OutputError) as exc:
+        except Exception as exc:
+            # Imported here, so a command that never reads a scenario does not import the scenario schema.
+            from ihoabm.outputs.folder import OutputError
+            from ihoabm.scenario import ScenarioError
+
+            if not isinstance(exc, ScenarioError | UsageError | OutputError):
+                raise
             err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 

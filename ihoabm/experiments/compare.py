@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ihoabm.experiments.executor import interruptible, run_jobs
 from ihoabm.experiments.run import run
+from ihoabm.experiments.stats import mean_interval
 from ihoabm.scenario import Scenario
 from ihoabm.scenario.fingerprint import scenario_hash
 
@@ -83,13 +82,10 @@ def paired_differences(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     for metric in metrics:
         diff = (rb[metric] - ra[metric]).unstack("year")
         for year in diff.columns:
-            d = diff[year].dropna().to_numpy(dtype=float)
+            mean, lo, hi = mean_interval(diff[year].dropna().to_numpy(dtype=float))
             mean_a = float(ra[metric].xs(year, level="year").mean())
             mean_b = float(rb[metric].xs(year, level="year").mean())
-            mean = float(d.mean())
-            half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 \
-                else float("nan")
             rows.append({"metric": metric, "year": int(year), "mean_a": mean_a, "mean_b": mean_b, "diff": mean,
-                         "diff_lo": mean - half, "diff_hi": mean + half,
+                         "diff_lo": lo, "diff_hi": hi,
                          "pct_diff": 100 * mean / mean_a if mean_a else float("nan")})
     return pd.DataFrame(rows)

@@ -7,16 +7,32 @@ from pathlib import Path
 
 import pandas as pd
 
+from ihoabm.outputs import catalogue
+
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "england_targets.csv"
 
 
+def _annual(*names: str) -> None:
+    """Refuse a name that is not an annual.csv metric of the outputs catalogue."""
+    for name in names:
+        if name not in catalogue.ANNUAL:
+            raise KeyError(f"calibration measure reads {name!r}, which is not an annual.csv metric")
+
+
 def _per_1000(col: str) -> Callable[[pd.DataFrame], float]:
+    _annual(col)
     return lambda a: float((a[col] / a["population"]).mean() * 1000)
 
 
 def _share(num: str, den: str | tuple[str, ...]) -> Callable[[pd.DataFrame], float]:
     dens = (den,) if isinstance(den, str) else den
+    _annual(num, *dens)
     return lambda a: float((a[num] / sum(a[d] for d in dens)).mean())
+
+
+def _mean(col: str) -> Callable[[pd.DataFrame], float]:
+    _annual(col)
+    return lambda a: float(a[col].mean())
 
 
 ACUTE_COMMUNITY_PRIMARY = ("spend_acute", "spend_community", "spend_primary")
@@ -31,8 +47,8 @@ MEASURES: dict[str, Callable[[pd.DataFrame], float]] = {
     "community_contacts_per_1000": _per_1000("community_contacts"),
     "outpatient_attendances_per_1000": _per_1000("outpatient_attendances"),
     "ga_beds_per_1000": _per_1000("beds"),
-    "ga_bed_occupancy": lambda a: float(a["mean_occupancy"].mean()),
-    "nel_mean_los_overnight_days": lambda a: float(a["nel_mean_los"].mean()),
+    "ga_bed_occupancy": _mean("mean_occupancy"),
+    "nel_mean_los_overnight_days": _mean("nel_mean_los"),
     "nel_zero_day_share": _share("nel_zero_day_admissions", "nel_admissions"),
     "bed_days_per_1000": _per_1000("bed_days"),
     "icb_core_allocation_per_head": lambda a: float((a["spend_total"] / a["population"]).mean()),

@@ -8,21 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from ihoabm.core.population import N_GROUPS
+from ihoabm.outputs import catalogue
 
-COUNTS = (
-    "deaths", "births", "gp_appointments", "gp_unmet", "crises", "caseload_crises",
-    "proactive_crises", "ae_attendances", "ambulance_incidents", "hear_and_treat", "see_and_treat",
-    "ucr_referrals", "conveyances", "conveyed_elsewhere", "nel_admissions", "nel_zero_day_admissions",
-    "nel_marginal_admissions", "nel_gp_direct", "nel_overnight_discharges", "nel_overnight_los_days",
-    "elective_admissions", "day_cases", "elective_cancelled", "outpatient_attendances", "elective_referrals",
-    "community_contacts", "caseload_contacts", "ucr_contacts", "vw_contacts", "discharge_contacts",
-    "virtual_ward_admissions", "vw_step_up", "vw_step_down", "supported_discharges", "bed_days",
-    "delayed_discharge_days", "boarding_days", "beds_available", "caseload_size", "waiting_list",
-    "caseload_expected_crises", "proactive_expected_crises", "population",
-)
-GROUPED = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet")
-# Stocks are snapshots (last day of the year wins), not flows summed over days.
-STOCKS = ("caseload_size", "waiting_list", "population")
+# The catalogue says which series there are, which are also counted by group, and which are stocks: snapshots
+# (last day of the year wins), not flows summed over days.
+COUNTS = catalogue.DAILY
+GROUPED = catalogue.BY_GROUP
+STOCKS = catalogue.LEVELS
 
 
 class Tally:

@@ -7,17 +7,14 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from ihoabm.money.ledger import ACCOUNTS
+from ihoabm.outputs import catalogue
 
 if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
+    # The model's type without importing ihoabm.core.model, which imports this module.
+    from mesa import Model as IHOModel
 
-PATIENT_FLOWS = {
-    ("gp", "acute"): ("nel_gp_direct", "gp_unmet"),
-    ("ambulance", "acute"): ("conveyances",),
-    ("acute", "community"): ("supported_discharges", "vw_step_down"),
-    ("gp", "community"): ("caseload_size",),
-    ("ambulance", "community"): ("ucr_referrals",),
-}
+# Edges (from, to) and the tally series whose year totals are the patients flowing along them.
+PATIENT_FLOWS = catalogue.patient_flows()
 
 
 def build_network(m: IHOModel) -> nx.DiGraph:

@@ -14,14 +14,25 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ihoabm.experiments.sweep.spec import Parameter, SweepError, SweepSpec, check_size, field_kind
+from ihoabm.experiments.sweep.spec import (
+    Parameter,
+    SweepSpec,
+    check_size,
+    extreme_values,
+    field_kind,
+    grid_values,
+    point_count,
+)
+
+# Counting and listing a design's values live in spec.py (validation needs them); they are named here too.
+__all__ = ["RAW", "RunTask", "apply_kind", "arm_hashes", "conflict", "design_table", "extreme_values",
+           "grid_values", "make_tasks", "point_count", "problem", "run_seed", "sample_points"]
 
 RAW = "raw:"
 
@@ -61,59 +72,6 @@ def apply_kind(x: float, p: Parameter, kind: type) -> Any:
     if kind is int:
         return int(min(max(np.floor(x + 0.5), p.low), p.high))  # type: ignore[type-var]
     return float(x)
-
-
-def _as_kind(value: Any, kind: type, name: str) -> Any:
-    """A listed value as the scenario value; never reinterpreted ("false" is not a boolean, 0.2 not true)."""
-    ok = {bool: isinstance(value, bool), str: isinstance(value, str),
-          int: (isinstance(value, int) and not isinstance(value, bool))
-          or (isinstance(value, float) and value.is_integer()),
-          float: isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)}
-    if not ok.get(kind, False):
-        raise SweepError(f"{name}: {value!r} is not a {kind.__name__} value; load the sweep with load_sweep")
-    return int(value) if kind is int else float(value) if kind is float else value
-
-
-def grid_values(p: Parameter, kind: type) -> list[Any]:
-    """The levels of one grid axis, as scenario values."""
-    if p.values is not None:
-        return list(dict.fromkeys(_as_kind(v, kind, p.name) for v in p.values))
-    if kind not in (int, float):
-        raise SweepError(f"{p.name}: low/high/levels are only for number keys; list its values")
-    raw = np.linspace(float(p.low), float(p.high), int(p.levels))  # type: ignore[arg-type]
-    if kind is int:
-        return list(dict.fromkeys(int(round(float(v))) for v in raw))
-    return [float(v) for v in raw]
-
-
-def extreme_values(p: Parameter, kind: type) -> list[Any]:
-    """The values a sweep can give this parameter at its extremes.
-
-    Lowest and highest for numbers; every distinct value for true/false and words.
-    """
-    if p.values is not None or p.levels is not None:
-        values = grid_values(p, kind)
-        return sorted({min(values), max(values)}) if kind in (int, float) else values
-    if kind is bool:
-        return [False, True]
-    return [kind(p.low), kind(p.high)]
-
-
-def point_count(spec: SweepSpec) -> int:
-    """Parameter points of the design, counted without building it.
-
-    Grid: the product of the axes' lengths; Latin: samples; Sobol (Saltelli): samples x (D + 2), or
-    samples x (2D + 2) with second order; Morris: samples x (D + 1) (trajectories of D + 1 points).
-    """
-    d, n_params = spec.design, len(spec.parameters)
-    if d.method == "grid":
-        return math.prod(len(grid_values(p, field_kind(p.name))) for p in spec.parameters)
-    samples = int(d.samples or 0)
-    if d.method == "latin":
-        return samples
-    if d.method == "morris":
-        return samples * (n_params + 1)
-    return samples * (2 * n_params + 2 if d.second_order else n_params + 2)
 
 
 def sample_points(spec: SweepSpec) -> pd.DataFrame:

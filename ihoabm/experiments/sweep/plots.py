@@ -1,25 +1,32 @@
-"""Sweep plots: fan charts over time, Sobol and Morris index bars, tornado charts and a two-way heat map."""
+"""Sweep plots: fan charts over time, Sobol and Morris index bars, tornado charts and a two-way heat map.
+
+Each function returns a new `matplotlib.figure.Figure`, made without pyplot, so importing this module or
+drawing leaves matplotlib's backend as it was. Metric names and units come from the outputs catalogue.
+"""
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from ihoabm.outputs import catalogue
 
 ARM_COLOURS = ("#2c7fb8", "#d95f0e", "#31a354", "#756bb1", "#636363", "#e7298a")
 
 
 def _label(metric: str) -> str:
-    return metric.replace("_", " ")
+    return catalogue.label(metric)
+
+
+def _axis(metric: str) -> str:
+    return catalogue.axis(metric)
 
 
 def fan(results: pd.DataFrame, metric: str) -> Figure:
     """Median and 50% / 90% bands of a metric across all runs of each arm, year by year."""
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for i, (arm, df) in enumerate(results.groupby("arm", sort=False)):
         q = df.groupby("year")[metric].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
         years = q.index.to_numpy(dtype=float)
@@ -32,7 +39,7 @@ def fan(results: pd.DataFrame, metric: str) -> Figure:
             ax.vlines(years, q[0.25], q[0.75], color=colour, alpha=0.7, lw=8)
         ax.plot(years, q[0.5], color=colour, marker="o", label=f"{arm} ({df['run_id'].nunique()} runs)")
     ax.set_xlabel("reported year")
-    ax.set_ylabel(_label(metric))
+    ax.set_ylabel(_axis(metric))
     ax.set_xticks(sorted(results["year"].unique()))
     ax.set_title(f"{_label(metric)}: median, 50% and 90% of runs", fontsize=10)
     ax.legend(fontsize=8)
@@ -47,7 +54,8 @@ def _by_arm(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 def sobol_bars(sobol: pd.DataFrame, metric: str) -> Figure:
     """First-order and total Sobol indices with 95% confidence intervals, one panel per arm."""
     arms = _by_arm(sobol[sobol["metric"] == metric])
-    fig, axes = plt.subplots(1, len(arms), figsize=(6 * len(arms), 3.5), squeeze=False)
+    fig = Figure(figsize=(6 * len(arms), 3.5))
+    axes = fig.subplots(1, len(arms), squeeze=False)
     for ax, (arm, df) in zip(axes[0], arms, strict=True):
         y = np.arange(len(df))
         ax.barh(y - 0.2, df["S1"], height=0.4, xerr=df["S1_conf"], color="#2c7fb8", label="first order S1")
@@ -64,7 +72,8 @@ def sobol_bars(sobol: pd.DataFrame, metric: str) -> Figure:
 def morris_bars(morris: pd.DataFrame, metric: str) -> Figure:
     """Morris mu* (with its 95% interval) and sigma, one panel per arm."""
     arms = _by_arm(morris[morris["metric"] == metric])
-    fig, axes = plt.subplots(1, len(arms), figsize=(6 * len(arms), 3.5), squeeze=False)
+    fig = Figure(figsize=(6 * len(arms), 3.5))
+    axes = fig.subplots(1, len(arms), squeeze=False)
     for ax, (arm, df) in zip(axes[0], arms, strict=True):
         df = df.sort_values("mu_star")
         y = np.arange(len(df))
@@ -72,7 +81,7 @@ def morris_bars(morris: pd.DataFrame, metric: str) -> Figure:
                 label="mu* (mean absolute effect)")
         ax.barh(y + 0.2, df["sigma"], height=0.4, color="#969696", label="sigma (interaction, non-linearity)")
         ax.set_yticks(y, df["parameter"])
-        ax.set_xlabel(f"effect on {_label(metric)}")
+        ax.set_xlabel(f"effect on {_axis(metric)}")
         ax.set_title(f"{arm}: {_label(metric)}", fontsize=10)
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -82,7 +91,8 @@ def morris_bars(morris: pd.DataFrame, metric: str) -> Figure:
 def tornado(table: pd.DataFrame, metric: str) -> Figure:
     """Mean outcome with each parameter at its low and its high end, against the overall mean."""
     arms = _by_arm(table[table["metric"] == metric])
-    fig, axes = plt.subplots(1, len(arms), figsize=(6 * len(arms), 3.5), squeeze=False)
+    fig = Figure(figsize=(6 * len(arms), 3.5))
+    axes = fig.subplots(1, len(arms), squeeze=False)
     for ax, (arm, df) in zip(axes[0], arms, strict=True):
         df = df.reindex(df["swing"].abs().sort_values().index)
         centre = float(df["overall_mean"].iloc[0])
@@ -92,7 +102,7 @@ def tornado(table: pd.DataFrame, metric: str) -> Figure:
         ax.set_yticks(y, [f"{p}\n{lo} to {hi}" for p, lo, hi in
                           zip(df["parameter"], df["low"], df["high"], strict=True)], fontsize=8)
         ax.axvline(centre, color="black", lw=0.8)
-        ax.set_xlabel(_label(metric))
+        ax.set_xlabel(_axis(metric))
         ax.set_title(f"{arm}: {_label(metric)}", fontsize=10)
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -102,7 +112,8 @@ def tornado(table: pd.DataFrame, metric: str) -> Figure:
 def heatmap(points: pd.DataFrame, metric: str, x: str, y: str, year: int) -> Figure:
     """Mean of a metric over a two-parameter grid in one reported year, one panel per arm."""
     arms = _by_arm(points[(points["metric"] == metric) & (points["year"] == year)])
-    fig, axes = plt.subplots(1, len(arms), figsize=(5.5 * len(arms), 4), squeeze=False)
+    fig = Figure(figsize=(5.5 * len(arms), 4))
+    axes = fig.subplots(1, len(arms), squeeze=False)
     for ax, (arm, df) in zip(axes[0], arms, strict=True):
         grid = df.pivot_table(index=y, columns=x, values="mean", aggfunc="mean")
         values = grid.to_numpy(dtype=float)
@@ -127,5 +138,7 @@ def _tick(value: object) -> str:
 
 
 def close_all() -> None:
-    """Free every open figure."""
-    plt.close("all")
+    """Nothing to free: the figures are not registered with pyplot, so they go when nothing refers to them.
+
+    Kept so that callers written for pyplot figures still work.
+    """

@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ihoabm.experiments.run import atomic_write
+from ihoabm.experiments.stats import mean_intervals
 from ihoabm.experiments.sweep.design import RAW, problem
 from ihoabm.experiments.sweep.spec import SweepError, SweepSpec
 from ihoabm.experiments.sweep.store import SweepFolder
+from ihoabm.outputs.folder import atomic_write
 
 
 @dataclass
@@ -87,15 +88,10 @@ def point_summary(data: SweepData) -> pd.DataFrame:
     columns = ["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"]
     if res.empty:
         return pd.DataFrame(columns=columns)
-    from scipy import stats
-
     long = res.melt(id_vars=["arm", "point", "year"], value_vars=data.metrics, var_name="metric")
     table = long.groupby(["arm", "point", "year", "metric"], sort=True)["value"].agg(
         n="count", mean="mean", sd="std").reset_index()
-    n = table["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = np.where(n > 1, stats.t.ppf(0.975, np.maximum(n - 1, 1)) * table["sd"] / np.sqrt(n), np.nan)
-    table["lo"], table["hi"] = table["mean"] - half, table["mean"] + half
+    table["lo"], table["hi"] = mean_intervals(table["mean"], table["sd"], table["n"])
     values = data.design.drop_duplicates("point")[["point", *params]]
     return table.merge(values, on="point", how="left")[columns]
 

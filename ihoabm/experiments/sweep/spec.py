@@ -28,18 +28,19 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.fields import FieldInfo
 
-from ihoabm.outputs.tables import ANNUAL_COLUMNS, EXTRA_COUNTS
+from ihoabm.outputs import catalogue
 from ihoabm.scenario import Scenario, ScenarioError, load_scenario
+from ihoabm.scenario.errors import Wording, describe
 from ihoabm.scenario.loader import BUILTIN_DIR, FIELD_SECTIONS
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 Scalar = bool | int | float | str
-METRICS = tuple(c for c in (*ANNUAL_COLUMNS, "host_surplus", *EXTRA_COUNTS) if c not in ("scenario", "seed", "year"))
-DEFAULT_METRICS = ("nel_admissions", "conveyances", "ae_attendances", "community_contacts", "spend_total",
-                   "host_surplus")
+METRICS = catalogue.ANNUAL   # every column of annual.csv but the identifiers
+DEFAULT_METRICS = catalogue.SWEEP_DEFAULT
 SAMPLED = ("latin", "sobol", "morris")
 DEFAULT_MAX_RUNS = 100_000
 HARD_MAX_RUNS = 10_000_000
@@ -273,68 +274,24 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-# --- one-line messages from pydantic errors -----------------------------------------------------------------
-def _loc(parts: tuple[Any, ...]) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _model_at(parts: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model that owns the last key of an error location."""
-    model: Any = SweepSpec
-    for part in parts:
-        if isinstance(part, int):
-            continue
-        fields = getattr(model, "model_fields", {})
-        if part not in fields:
-            return None
-        model = fields[part].annotation
-        while typing.get_origin(model) is not None and not isinstance(model, type):
-            args = [a for a in typing.get_args(model) if a is not type(None)]
-            model = args[0] if args else None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-_TAGS = {"bool", "int", "float", "str"}
-_KIND_TEXT = {
-    "int_type": "must be a whole number such as 64, not 64.0, 1e6 or true/false",
-    "float_type": "must be a number, not true/false or text",
-    "bool_type": "must be true or false, an unquoted TOML boolean",
-    "string_type": "must be text in quotes",
-    "dict_type": "must be a table of keys",
-}
-_TABLES = {"sweep": "[sweep]", "design": "[design]", "report": "[report]", "parameters": "[[parameters]]",
-           "arms": "[[arms]]"}
-
-
-def _describe(exc: ValidationError, origin: str) -> str:
-    err = exc.errors()[0]
-    # Drop the union-member tags pydantic adds to locations ("values[0].bool").
-    loc = _loc(tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _TAGS))))
-    got = f"(got {err.get('input')!r})"
-    kind = err["type"]
-    if kind == "string_pattern_mismatch":
-        return f"{origin}: {loc}: use letters, digits and _, starting with a letter {got}"
-    if len(err["loc"]) > 1 and err["loc"][-1] in _TAGS:
-        return f"{origin}: {loc}: must be a number, true/false or a word {got}"
-    if kind == "extra_forbidden":
-        owner = _model_at(err["loc"][:-1])
-        allowed = ", ".join(owner.model_fields) if owner else "see the documentation"
-        return f"{origin}: {loc}: unknown key; allowed keys here: {allowed}"
-    if kind == "missing":
-        return f"{origin}: {loc}: required key is missing"
-    if kind == "model_type":
-        table = _TABLES.get(str(err["loc"][0]), "a table") if err["loc"] else "a table"
-        return f"{origin}: {loc or 'file'}: must be a table, written {table} {got}"
-    if kind == "list_type":
-        table = _TABLES.get(str(err["loc"][-1]))
-        what = f"a list of tables, written {table} once per entry" if table else "a list, e.g. [\"a\", \"b\"]"
-        return f"{origin}: {loc}: must be {what} {got}"
-    if kind in _KIND_TEXT:
-        return f"{origin}: {loc}: {_KIND_TEXT[kind]} {got}"
-    return f"{origin}: {loc}: {err['msg']} {got}"
+# --- one-line messages from pydantic errors (the scenario formatter, in a sweep file's words) ---------------
+SWEEP_WORDING = Wording(
+    # Pydantic's own words for list lengths ("at least 1 item"); the rest as a sweep file says it.
+    allowed={**{k: v for k, v in Wording().allowed.items() if k not in ("too_short", "too_long")},
+             "int_type": "must be a whole number such as 64, not 64.0, 1e6 or true/false",
+             "float_type": "must be a number, not true/false or text",
+             "bool_type": "must be true or false, an unquoted TOML boolean",
+             "string_type": "must be text in quotes",
+             "dict_type": "must be a table of keys",
+             "model_type": "must be a table, written {table}",
+             "list_type": 'must be a list, e.g. ["a", "b"]',
+             "list_of_tables": "must be a list of tables, written {table} once per entry",
+             "union": "must be a number, true/false or a word",
+             "string_pattern_mismatch": "use letters, digits and _, starting with a letter"},
+    missing_section="required key is missing",
+    unknown_help="see the documentation",
+    whole="file",
+)
 
 
 # --- checks beyond the shape of the file --------------------------------------------------------------------
@@ -416,6 +373,60 @@ def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]
     return params
 
 
+# --- a design's values and size, without building it (design.py builds it) ----------------------------------
+def _as_kind(value: Any, kind: type, name: str) -> Any:
+    """A listed value as the scenario value; never reinterpreted ("false" is not a boolean, 0.2 not true)."""
+    ok = {bool: isinstance(value, bool), str: isinstance(value, str),
+          int: (isinstance(value, int) and not isinstance(value, bool))
+          or (isinstance(value, float) and value.is_integer()),
+          float: isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)}
+    if not ok.get(kind, False):
+        raise SweepError(f"{name}: {value!r} is not a {kind.__name__} value; load the sweep with load_sweep")
+    return int(value) if kind is int else float(value) if kind is float else value
+
+
+def grid_values(p: Parameter, kind: type) -> list[Any]:
+    """The levels of one grid axis, as scenario values."""
+    if p.values is not None:
+        return list(dict.fromkeys(_as_kind(v, kind, p.name) for v in p.values))
+    if kind not in (int, float):
+        raise SweepError(f"{p.name}: low/high/levels are only for number keys; list its values")
+    raw = np.linspace(float(p.low), float(p.high), int(p.levels))  # type: ignore[arg-type]
+    if kind is int:
+        return list(dict.fromkeys(int(round(float(v))) for v in raw))
+    return [float(v) for v in raw]
+
+
+def extreme_values(p: Parameter, kind: type) -> list[Any]:
+    """The values a sweep can give this parameter at its extremes.
+
+    Lowest and highest for numbers; every distinct value for true/false and words.
+    """
+    if p.values is not None or p.levels is not None:
+        values = grid_values(p, kind)
+        return sorted({min(values), max(values)}) if kind in (int, float) else values
+    if kind is bool:
+        return [False, True]
+    return [kind(p.low), kind(p.high)]
+
+
+def point_count(spec: SweepSpec) -> int:
+    """Parameter points of the design, counted without building it.
+
+    Grid: the product of the axes' lengths; Latin: samples; Sobol (Saltelli): samples x (D + 2), or
+    samples x (2D + 2) with second order; Morris: samples x (D + 1) (trajectories of D + 1 points).
+    """
+    d, n_params = spec.design, len(spec.parameters)
+    if d.method == "grid":
+        return math.prod(len(grid_values(p, field_kind(p.name))) for p in spec.parameters)
+    samples = int(d.samples or 0)
+    if d.method == "latin":
+        return samples
+    if d.method == "morris":
+        return samples * (n_params + 1)
+    return samples * (2 * n_params + 2 if d.second_order else n_params + 2)
+
+
 def run_limit(spec: SweepSpec) -> tuple[int, str]:
     """The most runs this sweep may have: `sweep.max_runs`, else IHOABM_MAX_RUNS, else 100,000; and its source."""
     if spec.sweep.max_runs is not None:
@@ -431,8 +442,6 @@ def run_limit(spec: SweepSpec) -> tuple[int, str]:
 
 def run_count(spec: SweepSpec) -> tuple[int, int]:
     """Parameter points and runs of the design, counted without building it."""
-    from ihoabm.experiments.sweep.design import point_count
-
     points = point_count(spec)
     return points, points * len(spec.arm_list()) * spec.sweep.replications
 
@@ -494,8 +503,6 @@ def _check_scenarios(spec: SweepSpec) -> None:
     Every arm's base must load, every swept value at its extremes must pass the scenario schema, and
     `report.year` must be a year every run reports.
     """
-    from ihoabm.experiments.sweep.design import extreme_values
-
     years: list[tuple[int, str]] = []
     for a, arm in enumerate(spec.arm_list()):
         scenario = _arm_scenario(spec, a if spec.arms else None, arm)
@@ -537,7 +544,7 @@ def build_spec(raw: dict[str, Any], origin: str = "sweep", folder: Path | None =
     try:
         spec = SweepSpec.model_validate(_shape(raw))
     except ValidationError as exc:
-        raise SweepError(_describe(exc, origin)) from None
+        raise SweepError(describe(exc, origin, SweepSpec, SWEEP_WORDING)) from None
     spec._origin, spec._folder = origin, folder
     fixed = _check_overrides(spec.sweep.overrides, f"{origin}: sweep.overrides")
     params = _check_parameters(spec, fixed)
