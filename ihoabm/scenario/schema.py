@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -23,27 +22,30 @@ SCHEMA_VERSION = 1
 MAX_EVENT_RATE = 100.0   # highest crisis or GP-demand rate for one person, events a year (keeps days bounded)
 
 
+def _python(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (so numpy is never imported here just to recognise one)."""
+    return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") else value
+
+
 def _number(value: Any) -> Any:
     """Numbers only: TOML true/false and text are refused, numpy scalars become Python numbers."""
-    if isinstance(value, bool | np.bool_):
+    value = _python(value)
+    if isinstance(value, bool):
         raise PydanticCustomError("number_not_bool", "Input should be a number, not true or false")
-    if isinstance(value, np.integer | np.floating):
-        return value.item()
     return value
 
 
 def _whole(value: Any) -> Any:
     """Whole numbers only: true/false, text and decimals (5000.0 included) are refused."""
-    if isinstance(value, bool | np.bool_):
+    value = _python(value)
+    if isinstance(value, bool):
         raise PydanticCustomError("whole_not_bool", "Input should be a whole number, not true or false")
-    if isinstance(value, np.integer):
-        return value.item()
     return value
 
 
 def _flag(value: Any) -> Any:
     """True/false only (a numpy boolean is a boolean); 0, 1 and "false" are refused by strict mode."""
-    return bool(value) if isinstance(value, np.bool_) else value
+    return _python(value)
 
 
 def _version(value: Any) -> Any:
