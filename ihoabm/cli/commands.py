@@ -190,13 +190,13 @@ def scenario_show(ref: Annotated[str, typer.Argument(help="Built-in name or path
 @scenario_app.command("list")
 def scenario_list() -> None:
     """List the built-in scenarios and the question each answers."""
-    from ihoabm.scenario import builtin_names, load_scenario
+    from ihoabm.scenario.shipped import builtin_names, question_of
 
     table = Table(title="built-in scenarios")
     table.add_column("name")
     table.add_column("question")
     for name in builtin_names():
-        table.add_row(name, load_scenario(name).meta.question)
+        table.add_row(name, question_of(name))
     console.print(table)
 
 

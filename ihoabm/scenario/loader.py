@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from ihoabm.scenario.errors import describe, shown
 from ihoabm.scenario.schema import Scenario
+from ihoabm.scenario.shipped import BUILTIN_DIR, builtin_names
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 MAX_EXTENDS = 16           # files in one `meta.extends` chain, the scenario itself included
 MAX_NESTING = 8            # tables and arrays inside one another (a scenario needs 3: section, key, list)
 MAX_FILE_BYTES = 1_000_000
@@ -48,11 +48,6 @@ def _probe(path: Path, test: str) -> bool:
         return bool(getattr(path, test)())
     except (OSError, ValueError):
         return False
-
-
-def builtin_names() -> list[str]:
-    """Names of the scenarios shipped inside the package."""
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
 
 
 def _builtin_list() -> str:
