@@ -158,7 +158,6 @@ IMPORT_AND_DRAW = textwrap.dedent("""
     plots.comparison(comp, "A", "B", metrics=("conveyances",)).savefig(io.BytesIO(), format="png")
     results = pd.DataFrame({"arm": "a", "run_id": [1, 2], "year": [1, 2], "conveyances": [5.0, 6.0]})
     sweep_plots.fan(results, "conveyances").savefig(io.BytesIO(), format="png")
-    plots.close_all(); sweep_plots.close_all()
     print(before, matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules, sep="\\n")
 """)
 

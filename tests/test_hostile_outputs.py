@@ -251,16 +251,35 @@ def test_a_missing_parent_is_created(tmp_path):
     assert verify(out) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_folder_fails_before_simulating(tmp_path, no_simulation):
-    out = tmp_path / "ro"
-    out.mkdir()
-    out.chmod(0o500)
+def test_a_read_only_folder_fails_before_simulating():
+    """A folder the user may not write to. Root writes anywhere, so as root the command runs as `nobody`."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="ihoabm-ro-"))
     try:
-        res = runner.invoke(app, ["run", *SMALL, "--out", str(out)])
-        one_line_error(res, "cannot write here")
+        base.chmod(0o755)
+        out = base / "ro"
+        out.mkdir()
+        (out / "keep.txt").write_text("mine")
+        out.chmod(0o555)
+        command = [*IHOABM, "run", *SMALL, "--out", str(out)]
+        if os.geteuid() == 0:
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        home = base / "home"
+        home.mkdir(mode=0o777)
+        home.chmod(0o777)
+        env = {**os.environ, "HOME": str(home), "MPLCONFIGDIR": str(home)}
+        started = time.monotonic()
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2, proc.stderr
+        assert len(lines) == 1 and "cannot write here" in lines[0] and str(out) in lines[0], proc.stderr
+        assert "Traceback" not in proc.stderr and not proc.stdout.strip()
+        assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+        assert time.monotonic() - started < 60
     finally:
-        out.chmod(0o700)
+        out.chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_a_location_that_cannot_be_written_fails_before_simulating(tmp_path, monkeypatch, no_simulation):

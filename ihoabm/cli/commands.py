@@ -58,7 +58,7 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
     """Run one scenario and write annual.csv, by_group.csv, daily.csv, ledger.csv, scenario.toml and plots."""
     from ihoabm.experiments.run import RUN_FILES, about, output_files
     from ihoabm.experiments.run import run as run_scenario
-    from ihoabm.outputs import plots, tables
+    from ihoabm.outputs import tables
     from ihoabm.outputs.folder import OutputFolder, out_path
     from ihoabm.scenario import load_scenario
 
@@ -68,7 +68,6 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
         task = bar.add_task(f"{sc.meta.name}: simulating days", total=1)
         result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
         files = folder.publish(output_files(result), about(sc))
-    plots.close_all()
     console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents (seed {sc.run.seed})",
                               tables.summary(result.annual)))
     console.print(f"wrote {len(files)} files to {folder.root}/")
@@ -138,7 +137,6 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
             "runs.csv": lambda p: runs.to_csv(p, index=False),
             "comparison.png": lambda p: plots.comparison(comp, label_a, label_b).savefig(p, dpi=110),
         }, about(scenarios, [label_a, label_b], seeds))
-    plots.close_all()
     console.print(comparison_table(comp, label_a, label_b, replications))
     console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
 

@@ -74,10 +74,6 @@ def about(scenario: Scenario) -> dict[str, Any]:
 
 def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> list[Path]:
     """Write a run's result set into `out` under the output-folder contract (see `ihoabm.outputs.folder`)."""
-    from ihoabm.outputs import plots
-
     folder = OutputFolder(Path(out), overwrite=overwrite)
     with folder.claim(RUN_FILES):
-        written = folder.publish(output_files(result), about(result.scenario))
-    plots.close_all()
-    return written
+        return folder.publish(output_files(result), about(result.scenario))

@@ -92,10 +92,3 @@ def comparison(comp: pd.DataFrame, label_a: str, label_b: str,
     fig.suptitle(f"{label_b} vs {label_a} (paired, common random numbers)")
     fig.tight_layout()
     return fig
-
-
-def close_all() -> None:
-    """Nothing to free: the figures are not registered with pyplot, so they go when nothing refers to them.
-
-    Kept so that callers written for pyplot figures still work.
-    """

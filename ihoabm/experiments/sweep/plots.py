@@ -135,10 +135,3 @@ def heatmap(points: pd.DataFrame, metric: str, x: str, y: str, year: int) -> Fig
 
 def _tick(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def close_all() -> None:
-    """Nothing to free: the figures are not registered with pyplot, so they go when nothing refers to them.
-
-    Kept so that callers written for pyplot figures still work.
-    """

@@ -241,6 +241,5 @@ def draw(data: SweepData, tables: dict[str, pd.DataFrame]) -> list[Path]:
     for name, make in figures.items():
         path = folder / f"{name}.png"
         atomic_write(path, lambda p, f=make: f().savefig(p, dpi=110))
-        plots.close_all()
         written.append(path)
     return written
