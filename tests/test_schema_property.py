@@ -129,7 +129,7 @@ def _check_run(m: IHOModel, days: int) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES or 300, deadline=None, derandomize=True, database=None,
+@settings(max_examples=EXAMPLES or 150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(scenarios())
 def test_accepted_scenarios_run_60_days_with_invariants(sc: Scenario):
@@ -137,7 +137,7 @@ def test_accepted_scenarios_run_60_days_with_invariants(sc: Scenario):
 
 
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES or 60, deadline=None, derandomize=True, database=None,
+@settings(max_examples=EXAMPLES or 30, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(scenarios())
 def test_accepted_scenarios_run_through_a_year_end(sc: Scenario):
