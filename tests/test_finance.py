@@ -99,3 +99,34 @@ def test_a_new_payment_form_is_one_registered_class():
         FORMS.pop("capped_test")
     with pytest.raises(ValueError, match="unknown payment form 'nope'"):
         build_form("nope")
+
+
+def test_outcome_score_falls_from_one_to_zero_over_ten_percent_more_admissions():
+    from ihoabm.money.settlement import outcome_score
+
+    assert outcome_score(0.10, None) == 1.0
+    assert outcome_score(0.09, 0.10) == 1.0
+    assert outcome_score(0.105, 0.10) == pytest.approx(0.5)
+    assert outcome_score(0.12, 0.10) == 0.0
+
+
+def test_tied_funding_pays_on_the_settled_years_admissions():
+    """The tied share of year y is scored on year y's admissions, not on the (empty) year just starting."""
+    from ihoabm.core.model import IHOModel
+
+    m = IHOModel("iho_lead_provider", patients=3_000, years=2, seed=4, **{"contract.tied_funding_share": 0.2})
+    while m.day < 2 * 365 - 1:          # the last day of the first IHO year (year 1; year 0 is burn-in)
+        m.step()
+    held_back = 0.2 * m.commissioner.capitation_gross
+    m.commissioner.observed["nel_per_head"] = 1e-9   # any admissions at all are far above this reference
+    m.step()                                         # year 1 closes: its score is 0, nothing is paid
+    while m.day < 3 * 365 - 1:
+        m.step()
+    m.commissioner.observed["nel_per_head"] = 1e9    # year 2's admissions are far below: paid in full
+    final_held_back = 0.2 * m.commissioner.capitation_gross
+    m.step()
+    ledger = m.ledger.frame()
+    tied = ledger[ledger["category"] == "tied_funding"].groupby("year")["pence"].sum() / 100
+    assert held_back > 0
+    assert 1 not in tied.index
+    assert tied[2] == pytest.approx(final_held_back, abs=0.01)

@@ -263,19 +263,6 @@ class IHOModel(mesa.Model):
         self.acute.drop_from_queue(rows)
         self.community.remove(rows)
 
-    def year_result(self, account: str, year: int) -> float:
-        """Income minus spending of one account in one contract year, GBP."""
-        return self.ledger.year_result(account, year)
-
-    def performance_score(self) -> float:
-        """Outcome score for tied funding: emergency admissions no higher than in the reference year."""
-        year = self.year
-        ref = self.commissioner.observed.get("nel_per_head")
-        rate = self.tally.year_total("nel_admissions", year) / self.population_size()
-        if not ref:
-            return 1.0
-        return float(np.clip(1.0 - (rate / ref - 1.0) / 0.10, 0.0, 1.0))
-
     def group_population(self, year: int) -> np.ndarray:
         """Living residents per reporting group at the end of `year` (LTC count at year end)."""
         return self.year_end_groups[year]

@@ -107,8 +107,10 @@ class Commissioner(mesa.Agent):
         settlement.shared_savings(m.ledger, m.day, year, self.contracts.values())
         if self.regime == "iho":
             c = m.scenario.contract
-            settlement.tied_funding(m.ledger, m.day, year, self.capitation_gross * c.tied_funding_share,
-                                    m.performance_score())
+            # The score is that of the year being settled (its admissions per head against the burn-in's).
+            rate = m.tally.year_total("nel_admissions", year) / m.population_size()
+            score = settlement.outcome_score(rate, self.observed.get("nel_per_head"))
+            settlement.tied_funding(m.ledger, m.day, year, self.capitation_gross * c.tied_funding_share, score)
             settlement.risk_share(m.ledger, m.day, year, self.capitation_gross, c.risk_share_corridor,
                                   c.risk_share_icb)
             if c.host_variant == "alliance":

@@ -20,6 +20,20 @@ def shared_savings(ledger: Ledger, day: int, year: int, contracts: Iterable[Cont
             ledger.transfer(day, year, k.payer, k.payee, savings, "shared_savings")
 
 
+OUTCOME_TOLERANCE = 0.10   # assumption: the tied share is lost in full when admissions per head are 10% higher
+
+
+def outcome_score(admissions_per_head: float, reference: float | None) -> float:
+    """Outcome score for tied funding, from 0 to 1.
+
+    1 if emergency admissions per head are no higher than the reference (the burn-in year), falling linearly to
+    0 at `OUTCOME_TOLERANCE` higher; 1 when there is no reference.
+    """
+    if not reference:
+        return 1.0
+    return min(max(1.0 - (admissions_per_head / reference - 1.0) / OUTCOME_TOLERANCE, 0.0), 1.0)
+
+
 def tied_funding(ledger: Ledger, day: int, year: int, at_stake: float, score: float) -> None:
     """Release the share of capitation tied to outcomes, in proportion to the outcome score (0 to 1)."""
     if at_stake > 0:

@@ -84,7 +84,7 @@ class HostProvider(mesa.Agent):
             return
         contract_value = m.commissioner.capitation_gross or 1.0
         corridor = max(m.scenario.contract.risk_share_corridor, 0.005) * contract_value
-        standing = self.reserves + m.year_result("host", m.year)
+        standing = self.reserves + m.ledger.year_result("host", m.year)
         # A host in deficit beyond its risk-share corridor protects its position: it buys less elective
         # activity and invests less, the more so the deeper the deficit.
         affordability = float(np.clip(1.0 + (standing + corridor) / (2.0 * corridor), 0.0, 1.0))
