@@ -188,7 +188,7 @@ journey[~journey["event"].isin(ROUTINE)]
 # 1. The acute trust's surplus comes from tariff income minus its costs. Under PbR, what happens to that
 #    surplus if emergency admissions fall by a tenth next year? Who would want that to happen?
 # 2. Community services are paid a fixed block. What does the community provider gain if it keeps someone out
-#    of hospital? (See `001_8d9c7674507a0438.txt` in the seed documents for the argument.)
+#    of hospital? (See De Santis (Edge Health), “IHOs: Another NHS rebrand?”, for the argument.)
 # 3. The model matches several national averages. Name one thing about *your* local system that the baseline
 #    does not capture (the limitations are listed in `docs/ODD.md`).
 # 4. The person you followed: which points in their journey could an integrated service have changed?

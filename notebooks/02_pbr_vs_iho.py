@@ -221,7 +221,7 @@ mech.pivot(index="metric", columns="year", values="diff").reindex(MECHANISM).rou
 # 1. The edge-of-admission patients are the ones whose care depends on incentives. In your own system, who are
 #    they, and how many admissions could honestly be called discretionary?
 # 2. Under the IHO, the acute trust's income stops rising with admissions. Does that remove the "threat to
-#    the bottom line" described in `001_8d9c7674507a0438.txt`, or move it somewhere else?
+#    the bottom line" described in De Santis (Edge Health), “IHOs: Another NHS rebrand?”, or move it somewhere else?
 # 3. If the host ends a year in deficit, who pays? Look at how the risk-share corridor works in `docs/ODD.md`.
 # 4. A board member says "the model proves IHOs cut admissions by X%". What would you say back?
 # 5. What would you need to see, in the model and in the real world, before trusting the direction of the

@@ -18,7 +18,7 @@
 # # 3. Invest to save: the lag, the J-curve and the planning horizon
 #
 # Moving care out of hospital is usually sold as "invest to save": spend more on community services now,
-# spend less on emergency hospital care later. The seed document `001_8d9c7674507a0438.txt` argues that real
+# spend less on emergency hospital care later. De Santis (Edge Health), “IHOs: Another NHS rebrand?”, argues that real
 # savings may take a decade to appear. This notebook looks at **when** money is spent and **when** (or
 # whether) it comes back.
 #
@@ -235,7 +235,7 @@ fig.tight_layout()
 #    asked to plan over seven years?
 # 2. Who carries the dip in the J-curve here: the host, the ICB (through the risk share), or the partners?
 #    What happens if the host's reserves run out before the savings arrive?
-# 3. `001_8d9c7674507a0438.txt` suggests paying a premium for community activity. Does the premium shorten the
+# 3. De Santis (Edge Health), “IHOs: Another NHS rebrand?” suggests paying a premium for community activity. Does the premium shorten the
 #    dip, or just move who pays for it? What happens in the model when the premium ends?
 # 4. The savings here come from fewer admissions and conveyances. Which hospital costs actually fall when an
 #    admission is avoided, and which stay (beds, staff, buildings)? See the acute trust's cost structure in

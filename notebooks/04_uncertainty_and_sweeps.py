@@ -118,7 +118,7 @@ fig.tight_layout()
 #
 # A **sweep** runs the model over a set of parameter values. Here we vary community funding per head and run
 # each value under Payment by Results and under the IHO: two **arms** sharing the same seeds. This connects to
-# the NHS Confederation finding quoted in `001_8d9c7674507a0438.txt`: systems that spend more on community
+# the NHS Confederation finding quoted in De Santis (Edge Health), “IHOs: Another NHS rebrand?”: systems that spend more on community
 # care have lower emergency admission and conveyance rates.
 #
 # A sweep can be written as a TOML file (see the examples in `ihoabm/scenario/builtin/sweeps/` and the

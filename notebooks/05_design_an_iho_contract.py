@@ -17,27 +17,27 @@
 # %% [markdown]
 # # 5. Design an IHO contract
 #
-# An integrated health organisation is not one thing. The seed documents describe a set of choices an ICB and
+# An integrated health organisation is not one thing. The source documents (see the ODD's references) describe a set of choices an ICB and
 # its providers make when they write the contract, and each choice changes who is paid what, who carries the
 # risk and what it pays to do. In this notebook you try those choices, one at a time and then together, on
 # the same simulated population.
 #
-# The levers, what each changes in the model, and the seed documents they come from:
+# The levers, what each changes in the model, and the documents they come from:
 #
 # * **Need weighting**: capitation per head adjusted for expected need (age, conditions, deprivation), or
-#   flat (`001_8d9c7674507a0438.txt`, `000_707d870b7c015019.txt`).
+#   flat (De Santis (Edge Health), “IHOs: Another NHS rebrand?”, NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations”).
 # * **Funding level and risk share**: capitation as a share of the cost the ICB observed; how much of a
-#   surplus or deficit the host keeps (`002_6c04c8fc5612d0c0.txt`).
+#   surplus or deficit the host keeps (an overview article on IHOs in the 10 Year Health Plan).
 # * **Invest-to-save premium**: an extra payment for each community contact, for the first years
-#   (`001_8d9c7674507a0438.txt`).
+#   (De Santis (Edge Health), “IHOs: Another NHS rebrand?”).
 # * **Tied funding**: part of the capitation held back and paid only if emergency admissions do not rise
-#   (`001_8d9c7674507a0438.txt`, `003_75a139838fa332af.txt`).
+#   (De Santis (Edge Health), “IHOs: Another NHS rebrand?”, NHS Confederation and Browne Jacobson, “Towards integrated health organisations” (summary)).
 # * **Lead provider or alliance**: the host bears the result alone, or shares it with its partners
-#   (`004_3953673047de9ed5.txt`, `002_6c04c8fc5612d0c0.txt`).
+#   (Copps (Mutual Ventures), “Three questions about integrated care”, an overview article on IHOs in the 10 Year Health Plan).
 # * **A lower-performing host**: a host that learns slowly, plans rarely and is cautious
-#   (`000_707d870b7c015019.txt`).
+#   (NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations”).
 # * **Social care inside the contract**: more discharge support paid for from the contract, as an
-#   approximation (`000_707d870b7c015019.txt`, `003_75a139838fa332af.txt`).
+#   approximation (NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations”, NHS Confederation and Browne Jacobson, “Towards integrated health organisations” (summary)).
 #
 # **Learning objectives.** By the end you will be able to:
 #
@@ -186,7 +186,7 @@ versus_lead.round(1)
 # %% [markdown]
 # ## Need weighting and inequalities
 #
-# `000_707d870b7c015019.txt` warns that IHOs could widen inequalities; `001_8d9c7674507a0438.txt` argues the
+# NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations” warns that IHOs could widen inequalities; De Santis (Edge Health), “IHOs: Another NHS rebrand?” argues the
 # budget must follow need. Here are unmet GP requests and emergency admissions per 1,000 residents by
 # deprivation fifth (1 = most deprived), averaged over replications and years.
 
@@ -274,7 +274,7 @@ pd.DataFrame(trust).round(2)
 # ## A lower-performing host
 #
 # Compare the "lower-performing host" row with the "lead provider" row in the table against the lead provider
-# above. `000_707d870b7c015019.txt` warns that keeping IHOs for high performers only could widen the gap
+# above. NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations” warns that keeping IHOs for high performers only could widen the gap
 # between places, and asks for a pathway for others. What in the contract could help a weaker host: a longer
 # premium, a wider risk share, support to learn faster?
 
@@ -320,10 +320,10 @@ pd.DataFrame({"my design vs PbR": against("PbR (today)", "my design"),
 # 1. Which single lever did most to reduce emergency admissions? Which did most to protect the host's
 #    finances? Are they the same lever?
 # 2. Tied funding rewards fewer emergency admissions. What could a host do to earn it that would not be good
-#    for patients? What other outcome would you tie funding to? (`003_75a139838fa332af.txt` discusses
+#    for patients? What other outcome would you tie funding to? (NHS Confederation and Browne Jacobson, “Towards integrated health organisations” (summary) discusses
 #    oversight metrics that reward collaboration.)
 # 3. If your design were adopted, who would be the first organisation to complain, and about what?
-# 4. `004_3953673047de9ed5.txt` suggests moving from contractual to structural integration in phases. Where
+# 4. Copps (Mutual Ventures), “Three questions about integrated care” suggests moving from contractual to structural integration in phases. Where
 #    would an alliance sit on that path, and what would you need to see before moving on?
 # 5. The model leaves out social care as an organisation, mental health and public health (see the
 #    limitations in `docs/ODD.md`). Which of your conclusions might change if they were in?

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import tomllib
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from ihoabm.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD_PATH = ROOT / "docs" / "ODD.md"
-SEEDS = ("000_707d870b7c015019.txt", "001_8d9c7674507a0438.txt", "002_6c04c8fc5612d0c0.txt",
-         "003_75a139838fa332af.txt", "004_3953673047de9ed5.txt")
+# The source documents, as a reader would find them (title and publisher), never by a workspace file name.
+SOURCES = ("Towards integrated health organisations", "Browne Jacobson", "Edge Health", "10 Year Health Plan",
+           "Mutual Ventures")
 FIX = "run: python docs/tools/sync_odd_defaults.py"
 
 
@@ -69,9 +71,19 @@ def test_source_says_calibrated_or_assumption_like_baseline_toml(section, name):
     assert word in source, f"{section}.{name}: baseline.toml says '{word}' but the ODD source is '{source}'"
 
 
-def test_odd_cites_every_seed_document_by_file_name():
-    for seed in SEEDS:
-        assert seed in TEXT, f"docs/ODD.md does not cite {seed}"
+def test_odd_cites_every_source_document_by_title_and_publisher():
+    refs = TEXT[TEXT.index("## 12. References"):]
+    for source in SOURCES:
+        assert source in refs, f"docs/ODD.md references do not cite {source}"
+
+
+def test_no_project_file_cites_a_workspace_file_name_or_path():
+    pattern = re.compile(r"\.\./shared|shared/seeds|\b00[0-4]_[0-9a-f]{16}")
+    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in sorted(ROOT.glob("**/*"))
+                 if path.suffix in (".md", ".py", ".toml", ".ipynb") and ".venv" not in path.parts
+                 and path.name != "test_odd.py" and path.is_file()
+                 for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1) if pattern.search(line)]
+    assert not offenders, "cite sources by title and publisher, not by workspace file:\n" + "\n".join(offenders[:20])
 
 
 def test_odd_has_the_protocol_sections():
