@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from ihoabm.cli.commands import app
 from ihoabm.core.model import IHOModel
 from ihoabm.experiments.sweep import SweepError, SweepSpec, load_sweep
-from ihoabm.experiments.sweep.design import grid_values, make_tasks, point_count, sample_points
+from ihoabm.experiments.sweep.design import make_tasks, sample_points
 from ihoabm.experiments.sweep.report import SweepData
-from ihoabm.experiments.sweep.spec import Report
+from ihoabm.experiments.sweep.spec import Report, grid_values, point_count
 
 HEAD = """
 [sweep]

@@ -11,11 +11,11 @@ import pandas as pd
 
 from ihoabm.core.model import IHOModel
 from ihoabm.outputs import tables
-from ihoabm.outputs.folder import OutputFolder, Writer, atomic_write
+from ihoabm.outputs.folder import OutputFolder, Writer
 from ihoabm.scenario import Scenario, to_toml
 from ihoabm.scenario.fingerprint import scenario_hash
 
-__all__ = ["RUN_FILES", "RunResult", "about", "atomic_write", "output_files", "run", "simulate", "write_outputs"]
+__all__ = ["RUN_FILES", "RunResult", "about", "output_files", "run", "simulate", "write_outputs"]
 
 
 @dataclass

@@ -20,19 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ihoabm.experiments.sweep.spec import (
-    Parameter,
-    SweepSpec,
-    check_size,
-    extreme_values,
-    field_kind,
-    grid_values,
-    point_count,
-)
-
-# Counting and listing a design's values live in spec.py (validation needs them); they are named here too.
-__all__ = ["RAW", "RunTask", "apply_kind", "arm_hashes", "conflict", "design_table", "extreme_values",
-           "grid_values", "make_tasks", "point_count", "problem", "run_seed", "sample_points"]
+# Counting and listing a design's values (grid_values, point_count) live in spec.py: validation needs them.
+from ihoabm.experiments.sweep.spec import Parameter, SweepSpec, check_size, field_kind, grid_values
 
 RAW = "raw:"
 
