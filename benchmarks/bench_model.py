@@ -28,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=250_000)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--scenario", default="baseline")
+    parser.add_argument("--scenario", default="pbr_2004")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     rates, secs = [], []

@@ -46,7 +46,7 @@ def naive_rate(patients: int = 20_000, days: int = 10) -> float:
     """Patient-days per second of the naive one-agent-per-patient reference."""
     from ihoabm.core.reference import NaiveModel
 
-    model = NaiveModel("baseline", patients=patients, seed=1)
+    model = NaiveModel("pbr_2004", patients=patients, seed=1)
     start = time.perf_counter()
     for _ in range(days):
         model.step()

@@ -17,7 +17,8 @@
 # %% [markdown]
 # # 1. Quick start: run the baseline and read what comes out
 #
-# This notebook runs the **baseline**: an England-like local health economy paid by **Payment by Results**
+# This notebook runs the **baseline** (the shipped scenario `pbr_2004`): an England-like local health economy paid
+# by **Payment by Results**
 # (PbR). The acute trust is paid a national tariff for each admission and A&E attendance, community services
 # get a fixed block, GP practices get capitation and the ambulance service is paid per incident.
 #
@@ -72,14 +73,14 @@ print(f"Each run: {PATIENTS:,} residents, {YEARS} reported years, seed {SEED}")
 # ## Run the baseline
 #
 # `run` takes a scenario name and optional overrides written as `section.parameter`. Every parameter, its
-# default and its source is listed in `docs/ODD.md`; you can also type `ihoabm scenario show baseline` in a
+# default and its source is listed in `docs/ODD.md`; you can also type `ihoabm scenario show pbr_2004` in a
 # terminal.
 #
 # Each run starts with one **burn-in** year that is not reported: the system runs under PbR so the ICB can
 # observe what it costs (that is how the IHO capitation is set in later notebooks).
 
 # %%
-result = run("baseline", **{"run.patients": PATIENTS, "run.years": YEARS, "run.seed": SEED})
+result = run("pbr_2004", **{"run.patients": PATIENTS, "run.years": YEARS, "run.seed": SEED})
 sc = result.scenario
 print("Scenario:", sc.meta.name)
 print("Question it answers:", sc.meta.question)
@@ -160,7 +161,7 @@ ledger = result.ledger[result.ledger["year"] == first_year]
 # the monthly caseload reviews are hidden to keep the list short. Day 0 is the start of the burn-in year.
 
 # %%
-model = simulate("baseline", **{"run.patients": PATIENTS, "run.years": YEARS, "run.seed": SEED})
+model = simulate("pbr_2004", **{"run.patients": PATIENTS, "run.years": YEARS, "run.seed": SEED})
 ROUTINE = {"GP appointment", "on district nursing caseload", "in GP proactive care"}
 
 

@@ -61,7 +61,7 @@ PATIENTS = 10_000 if FAST else 15_000
 YEARS = 4 if FAST else 8
 SEEDS = [1, 2] if FAST else [1, 2, 3]
 HORIZONS = [2, 15]
-A, B = "baseline", "iho_invest_to_save"
+A, B = "pbr_2004", "iho_invest_to_save"
 SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
 pd.set_option("display.width", 160)
 print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} reported years")

@@ -68,7 +68,7 @@ FAST = os.environ.get("IHOABM_FAST") == "1"
 PATIENTS = 10_000
 YEARS = 2 if FAST else 3
 SEEDS = [1, 2, 3, 4] if FAST else [1, 2, 3, 4, 5, 6, 7, 8]
-A, B = "baseline", "iho_invest_to_save"
+A, B = "pbr_2004", "iho_invest_to_save"
 SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
 pd.set_option("display.width", 160)
 print(f"{PATIENTS:,} residents, {YEARS} reported years, up to {len(SEEDS)} replications")

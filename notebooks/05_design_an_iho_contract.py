@@ -108,7 +108,8 @@ shares = [s * c.funding_per_head / funding for s in c.stream_shares[:3]]
 shares.append(1.0 - sum(shares))  # what is left (the old discharge share plus the extra) is discharge support
 
 DESIGNS = {
-    "PbR (today)": ("baseline", {}),
+    "PbR (2004 rules)": ("pbr_2004", {}),
+    "API (today)": ("api_today", {}),
     "lead provider": ("iho_lead_provider", {}),
     "no need weighting": ("iho_no_need_weighting", {}),
     "under-funded": ("iho_underfunded", {}),
@@ -171,7 +172,7 @@ def against(reference, design):
     return row
 
 
-versus_pbr = pd.DataFrame({d: against("PbR (today)", d) for d in DESIGNS if d != "PbR (today)"}).T
+versus_pbr = pd.DataFrame({d: against("PbR (2004 rules)", d) for d in DESIGNS if d != "PbR (2004 rules)"}).T
 versus_pbr.round(1)
 
 # %% [markdown]
@@ -180,7 +181,7 @@ versus_pbr.round(1)
 
 # %%
 versus_lead = pd.DataFrame({d: against("lead provider", d) for d in DESIGNS
-                            if d not in ("PbR (today)", "lead provider")}).T
+                            if d not in ("PbR (2004 rules)", "API (today)", "lead provider")}).T
 versus_lead.round(1)
 
 # %% [markdown]
@@ -191,7 +192,7 @@ versus_lead.round(1)
 # deprivation fifth (1 = most deprived), averaged over replications and years.
 
 # %%
-FOCUS = ["PbR (today)", "lead provider", "no need weighting"]
+FOCUS = ["PbR (2004 rules)", "lead provider", "no need weighting"]
 groups = by_group[by_group["scenario"].isin(FOCUS)]
 COUNTS = ["gp_unmet", "nel_admissions", "population"]
 per_quintile = groups.groupby(["scenario", "imd_quintile"])[COUNTS].sum()
@@ -305,8 +306,8 @@ mine = [run(scenario, **SIZE, **overrides, **{"run.seed": seed}).annual.assign(s
                                                                                  replication=replication)
         for replication, seed in enumerate(SEEDS)]
 annual = pd.concat([annual[annual["scenario"] != "my design"], *mine], ignore_index=True)
-pd.DataFrame({"my design vs PbR": against("PbR (today)", "my design"),
-              "lead provider vs PbR": against("PbR (today)", "lead provider")}).round(1)
+pd.DataFrame({"my design vs PbR": against("PbR (2004 rules)", "my design"),
+              "lead provider vs PbR": against("PbR (2004 rules)", "lead provider")}).round(1)
 
 # %% [markdown]
 # ## Check your predictions

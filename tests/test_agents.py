@@ -99,12 +99,14 @@ def test_ambulance_uses_free_ucr_slots_only(model):
 
 
 def test_contracts_follow_the_regime():
-    pbr = IHOModel("baseline", patients=3_000, years=1, seed=1)
-    assert pbr.commissioner.contracts["acute"].form.name == "activity"
+    pbr = IHOModel("pbr_2004", patients=3_000, years=1, seed=1)
+    assert {pbr.commissioner.contracts[f"acute_{s}"].form.name for s in ("admissions", "ae", "planned")} == \
+        {"activity"}
     assert pbr.host is None
     iho = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=1)
     # Burn-in is history: PbR until the IHO contract starts in reported year 1.
-    assert iho.commissioner.contracts["acute"].payer == "icb"
+    assert "acute" not in iho.commissioner.contracts
+    assert iho.commissioner.payer_of("acute") == "icb"
     while iho.day < 366:
         iho.step()
     assert iho.commissioner.contracts["acute"].payer == "host"

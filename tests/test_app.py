@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
 from ihoabm.app import figures, series
-from ihoabm.app.pair import Pair
+from ihoabm.app.lockstep import MAX_COMPARATORS, Lockstep
 from ihoabm.app.params import AppModel, check_seed, parse_whole, resolve_inputs
 from ihoabm.cli import serve as command
 from ihoabm.outputs import catalogue
@@ -41,13 +41,13 @@ def test_bad_inputs_become_messages_and_defaults():
     inputs = resolve_inputs("nonsense", "0", "abc", {"capitation_level": 9, "horizon_years": "soon"})
     text = " ".join(inputs.messages)
     assert len(inputs.messages) == 5
-    assert "Scenario 'nonsense'" in text and "using baseline" in text
+    assert "Scenario 'nonsense'" in text and "using pbr_2004" in text
     assert "Population must be a whole number from 1,000 to 200,000 (got '0')" in text
     assert "Seed must be a whole number" in text and "'abc'" in text
     assert "Capitation level must be a number from 0.8 to 1.2 (got '9')" in text
     assert "Host planning horizon" in text
     sc = inputs.scenario
-    assert (sc.meta.name, sc.run.patients, sc.run.seed) == ("baseline", 20_000, 1)
+    assert (sc.meta.name, sc.run.patients, sc.run.seed) == ("pbr_2004", 20_000, 1)
     assert sc.contract.capitation_level == 1.0
 
 
@@ -87,7 +87,7 @@ def test_check_seed_messages():
 @pytest.fixture(scope="module")
 def stepped():
     """A small IHO model 40 days past its burn-in and the baseline beside it."""
-    a, b = AppModel("baseline", patients=SMALL, seed=2), AppModel("iho_lead_provider", patients=SMALL, seed=2)
+    a, b = AppModel("pbr_2004", patients=SMALL, seed=2), AppModel("iho_lead_provider", patients=SMALL, seed=2)
     for _ in range(405):
         a.step()
         b.step()
@@ -118,7 +118,19 @@ def test_figures_draw_for_both_regimes(stepped):
                     figures.network_figure(model), figures.network_figure(model, "money")):
             assert isinstance(fig, Figure) and fig.axes
             assert figures.to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(figures.comparison_figure(a, b, "A", "B").axes) == 2 * len(figures.COMPARED)
+    fig = figures.comparison_figure([a], b, ["A"], "B")
+    assert len(fig.axes) == 2 * len(figures.COMPARED)
+    assert figures.to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_comparison_figure_has_a_line_per_comparator_above_and_below(stepped):
+    a, b = stepped
+    fig = figures.comparison_figure([a, a], b, ["pbr_2004", "api_today"], "iho_lead_provider")
+    top, bottom = fig.axes[0], fig.axes[1]
+    assert [line.get_label() for line in top.get_lines()] == ["A: pbr_2004", "A: api_today", "B: iho_lead_provider"]
+    diffs = [line for line in bottom.get_lines() if line.get_label().startswith("B - ")]
+    assert [line.get_label() for line in diffs] == ["B - pbr_2004", "B - api_today"]
+    assert diffs[0].get_color() == top.get_lines()[0].get_color() != diffs[1].get_color()
 
 
 def test_every_journey_event_has_a_kind(stepped):
@@ -128,18 +140,36 @@ def test_every_journey_event_has_a_kind(stepped):
     assert figures.EVENT_KINDS[figures.event_kind("died")][0] == "died"
 
 
-# --- two runs in lockstep -----------------------------------------------------------------------------------
-def test_pair_is_identical_in_burn_in_then_diverges():
-    pair = Pair.build("baseline", "iho_invest_to_save", SMALL, 4)
-    pair.step(30)
-    assert pair.day == 30 and pair.identical_so_far()
-    pair.skip_burn_in()
-    assert pair.day == pair.burn_in_days and pair.identical_so_far()
-    pair.step(200)
-    assert pair.a.day == pair.b.day == pair.burn_in_days + 200
-    assert not np.array_equal(series.collected(pair.a, "host_balance"), series.collected(pair.b, "host_balance"))
-    labels = [row[0] for row in pair.totals()]
-    assert labels[0] == catalogue.label("nel_admissions") and labels[-1] == catalogue.axis("spend_total", scale=1e6)
+# --- runs in lockstep -----------------------------------------------------------------------------------------
+def test_runs_are_identical_in_burn_in_then_diverge():
+    runs = Lockstep.build(["pbr_2004", "api_today"], "iho_invest_to_save", SMALL, 4)
+    assert runs.comparator_names == ("pbr_2004", "api_today") and runs.alternative_name == "iho_invest_to_save"
+    runs.step(30)
+    assert runs.day == 30 and runs.identical_so_far()
+    runs.skip_burn_in()
+    assert runs.day == runs.burn_in_days and runs.identical_so_far()
+    runs.step(200)
+    assert {m.day for m in runs.models} == {runs.burn_in_days + 200}
+    pbr, _ = runs.comparators
+    assert not np.array_equal(series.collected(pbr, "host_balance"), series.collected(runs.alternative,
+                                                                                        "host_balance"))
+    totals = runs.totals()
+    assert totals[0].label == catalogue.label("nel_admissions")
+    assert totals[-1].label == catalogue.axis("spend_total", scale=1e6)
+    assert all(len(t.comparators) == 2 for t in totals)
+
+
+def test_a_comparator_equal_to_b_differs_by_nothing():
+    runs = Lockstep.build(["iho_lead_provider"], "iho_lead_provider", SMALL, 2)
+    runs.step(400)
+    assert runs.identical_so_far()
+    assert all(t.comparators[0] == t.alternative for t in runs.totals())
+
+
+@pytest.mark.parametrize("count", [0, MAX_COMPARATORS + 1])
+def test_lockstep_needs_one_to_a_few_comparators(count):
+    with pytest.raises(ValueError, match="compare with 1 to"):
+        Lockstep.build(["pbr_2004"] * count, "iho_invest_to_save", SMALL, 1)
 
 
 # --- pages, rendered without a browser ------------------------------------------------------------------------
@@ -211,7 +241,7 @@ def test_single_page_bad_seed_and_population_show_messages_and_keep_working():
 def test_single_page_scenario_change_applies_on_reset():
     _, rc = solara.render(InLayout(SinglePage), handle_error=False)
     rc.find(v.Select, label="Scenario or regime").widget.v_model = "iho_lead_provider"
-    assert "<h3>baseline</h3>" in html_text(rc)
+    assert "<h3>pbr_2004</h3>" in html_text(rc)
     button(rc, "Reset").click()
     assert "<h3>iho_lead_provider</h3>" in html_text(rc) and "regime iho" in html_text(rc)
 
@@ -289,8 +319,11 @@ def test_single_page_plays_and_pauses():
     assert shown_day(rc) == paused
 
 
-def test_comparison_page_scenario_change_rebuilds_both_runs():
+def test_comparison_page_scenario_change_rebuilds_every_run():
     _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
+    text = html_text(rc)
+    assert "B: <strong>iho_invest_to_save</strong>, against A: <strong>pbr_2004</strong>, " \
+           "<strong>api_today</strong>" in text
     button(rc, "Step").click()
     rc.find(v.Select, label="B: alternative (IHO)").widget.v_model = "iho_alliance"
     text = html_text(rc)
@@ -298,6 +331,28 @@ def test_comparison_page_scenario_change_rebuilds_both_runs():
     rc.find(v.BtnToggle).widget.v_model = 2   # "4 weeks"
     button(rc, "Step").click()
     assert "<strong>Day 28</strong>" in html_text(rc)
+
+
+def test_comparison_page_offers_pbr_and_todays_payment_as_comparators():
+    from ihoabm.app.comparison import COMPARATORS_LABEL
+
+    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
+    select = rc.find(v.Select, label=COMPARATORS_LABEL).widget
+    assert select.multiple and select.v_model == ["pbr_2004", "api_today"]
+    assert {"pbr_2004", "pbr_mret", "blended_2019", "block_2020", "api_today"} <= set(select.items)
+    select.v_model = ["api_today"]
+    text = html_text(rc)
+    assert "against A: <strong>api_today</strong>." in text and "<strong>Day 0</strong>" in text
+    button(rc, "Skip burn-in").click()
+    button(rc, "Step").click()
+    assert "B - api_today" in html_text(rc) and "B - pbr_2004" not in html_text(rc)
+    select.v_model = ["pbr_2004", "block_2020", "pbr_mret"]
+    assert "A: <strong>pbr_2004</strong>, <strong>block_2020</strong>, <strong>pbr_mret</strong>" in html_text(rc)
+    select.v_model = []
+    assert "Choose 1 to 3 scenarios to compare with" in alerts(rc)
+    assert "<strong>pbr_mret</strong>" in html_text(rc)   # the runs were kept
+    select.v_model = ["pbr_2004", "api_today", "block_2020", "pbr_mret"]
+    assert "Choose 1 to 3 scenarios" in alerts(rc)
 
 
 def test_each_session_has_its_own_models():

@@ -36,6 +36,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-bac
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 WAIT_MS = 30_000
 DAY = re.compile(r"Day (\d+) \(")
+COMPARATORS = "A: compared with"
 
 
 def free_port() -> int:
@@ -280,6 +281,12 @@ def test_comparison_page(server, browser, traffic, shots):
         choose(page, "B: alternative (IHO)", "iho_alliance")
         page.locator(header).get_by_text("iho_alliance").wait_for(timeout=WAIT_MS)
         wait_for_day(page, header, 0)
+        # The comparators start as PbR as it was and today's payment; one more can be added.
+        assert "against A: pbr_2004, api_today." in page.locator(header).first.inner_text()
+        choose(page, COMPARATORS, "block_2020")
+        page.keyboard.press("Escape")
+        page.locator(header).get_by_text(re.compile(r"pbr_2004, api_today, block_2020")).wait_for(timeout=WAIT_MS)
+        page.screenshot(path=shots / "compare_three_comparators.png", full_page=True)
         page.get_by_role("button", name="4 weeks", exact=True).click()
         page.get_by_role("button", name="Step", exact=True).click()
         wait_for_day(page, header, 28)

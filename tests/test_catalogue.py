@@ -94,7 +94,7 @@ def test_sweep_metrics_app_series_and_network_flows_are_catalogue_names():
 
 
 def test_a_contradiction_in_the_catalogue_is_refused(monkeypatch):
-    monkeypatch.setattr(catalogue, "BY_GROUP", (*catalogue.BY_GROUP, "deaths"))
+    monkeypatch.setattr(catalogue, "BY_GROUP", (*catalogue.BY_GROUP, "births"))
     with pytest.raises(ValueError, match="BY_GROUP"):
         catalogue.check()
 

@@ -84,10 +84,10 @@ def test_a_new_payment_form_is_one_registered_class():
         name: ClassVar[str] = "capped_test"
         cap: float = 1000.0
 
-        def due(self, value, fixed, payee_cost):
+        def due(self, value, fixed, payee_cost, to_date=0.0):
             return min(value, self.cap)
 
-        def marginal_price(self, price, variable_cost):
+        def marginal_price(self, price, variable_cost, heading_for=0.0):
             return price
 
     try:

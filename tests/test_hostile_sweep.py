@@ -100,7 +100,7 @@ CASES: dict[str, tuple[str | bytes | None, str]] = {
     "low given true": (latin("contract.capitation_level", "true", "1.2"),
                        "parameters[0].low: must be a number, not true/false"),
     "word not a choice": (grid("contract.regime", '["iho", "capitated"]'),
-                          "parameters[0].values[1]: contract.regime takes one of 'pbr', 'blended', 'iho'"),
+                          "parameters[0].values[1]: contract.regime takes one of 'icb', 'iho'"),
     "value listed twice": (grid("contract.capitation_level", "[1.0, 1.0]"),
                            "parameters[0].values[1]: 1.0 is listed twice"),
     "override bool as string": (head(overrides='"contract.need_weighting" = "false"') + ONE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -66,10 +67,17 @@ def _gap(by_group: pd.DataFrame, col: str) -> float:
 
 @pytest.mark.slow
 def test_flat_capitation_widens_the_deprivation_gap():
-    weighted = run("iho_lead_provider", patients=30_000, years=3, seed=2).by_group
-    flat = run("iho_no_need_weighting", patients=30_000, years=3, seed=2).by_group
-    # Unmet need: GP appointment requests that found no slot, per resident, IMD quintile 1 minus 5.
-    assert _gap(flat, "gp_unmet") > _gap(weighted, "gp_unmet") + 0.05
+    """Paired over seeds (common random numbers), not one seed against a fixed threshold: the gap varies a lot."""
+    from ihoabm.experiments.stats import mean_interval
+
+    widening = []
+    for seed in (1, 2, 3, 4):
+        weighted = run("iho_lead_provider", patients=20_000, years=3, seed=seed).by_group
+        flat = run("iho_no_need_weighting", patients=20_000, years=3, seed=seed).by_group
+        # Unmet need: GP appointment requests that found no slot, per resident, IMD quintile 1 minus 5.
+        widening.append(_gap(flat, "gp_unmet") - _gap(weighted, "gp_unmet"))
+    mean, lo, _ = mean_interval(np.asarray(widening))
+    assert lo > 0, f"the gap widened by {mean:.3f} unmet requests per resident (lower 95% bound {lo:.3f})"
 
 
 @pytest.fixture(scope="module")

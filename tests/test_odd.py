@@ -59,7 +59,7 @@ def test_defaults_match_baseline_toml(section, name):
     literal, _ = ENTRIES[(section, name)]
     documented = tomllib.loads(f"x = {cell.strip('`')}")["x"]
     actual = tomllib.loads(f"x = {literal}")["x"]
-    assert documented == actual, f"{section}.{name}: ODD says {cell}, baseline.toml says {literal}; {FIX}"
+    assert documented == actual, f"{section}.{name}: ODD says {cell}, pbr_2004.toml says {literal}; {FIX}"
 
 
 @pytest.mark.parametrize(("section", "name"), [k for k, (_, c) in ENTRIES.items()
@@ -68,7 +68,7 @@ def test_source_says_calibrated_or_assumption_like_baseline_toml(section, name):
     _, comment = ENTRIES[(section, name)]
     word = comment.split(":")[0].split()[0]
     source = ROWS[(section, name)][1][2]
-    assert word in source, f"{section}.{name}: baseline.toml says '{word}' but the ODD source is '{source}'"
+    assert word in source, f"{section}.{name}: pbr_2004.toml says '{word}' but the ODD source is '{source}'"
 
 
 def test_odd_cites_every_source_document_by_title_and_publisher():

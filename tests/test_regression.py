@@ -3,7 +3,7 @@
 `tests/regression/baseline.json` holds, for each shipped scenario run at 5,000 residents for 2 reported
 years with seed 1, the SHA-256 of its `annual.csv`, `by_group.csv` and `ledger.csv` as `ihoabm run` writes
 them. Small runs can miss a change that only shifts a rounding now and then (a practice's appointment count,
-say), so three scenarios whose providers react to money are also recorded at 20,000 residents for 3 years
+say), so four scenarios whose providers react to money are also recorded at 20,000 residents for 3 years
 (seed 2), under the key `NAME@20000x3`. A change that alters results on purpose regenerates the file in the
 same commit and says why:
 
@@ -25,7 +25,7 @@ from ihoabm.scenario import builtin_names
 BASELINE = Path(__file__).parent / "regression" / "baseline.json"
 SIZE = {"patients": 5_000, "years": 2, "seed": 1}
 LARGER = {"patients": 20_000, "years": 3, "seed": 2}
-LARGER_SCENARIOS = ("baseline", "iho_invest_to_save", "iho_lead_provider")
+LARGER_SCENARIOS = ("pbr_2004", "api_today", "iho_invest_to_save", "iho_lead_provider")
 HASHED = ("annual.csv", "by_group.csv", "ledger.csv")
 UPDATE = os.environ.get("IHOABM_UPDATE_BASELINE") == "1"
 

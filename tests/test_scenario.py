@@ -7,16 +7,18 @@ from ihoabm.scenario import SCHEMA_VERSION, ScenarioError, builtin_names, load_s
 
 
 def test_baseline_is_embedded_and_valid():
-    sc = load_scenario("baseline")
-    assert sc.meta.name == "baseline"
+    sc = load_scenario("pbr_2004")
+    assert sc.meta.name == "pbr_2004"
+    assert load_scenario("baseline") == sc          # the name it had before still loads it
     assert sc.meta.schema_version == SCHEMA_VERSION
-    assert sc.contract.regime == "pbr"
+    assert sc.contract.regime == "icb"
     assert sc.run.patients == 100_000
 
 
 def test_every_builtin_scenario_loads_and_names_itself():
     names = builtin_names()
-    for required in ("baseline", "blended", "iho_lead_provider", "iho_alliance", "iho_invest_to_save",
+    for required in ("pbr_2004", "pbr_mret", "blended_2019", "block_2020", "api_today", "bundle_emergency_30d",
+                     "iho_lead_provider", "iho_alliance", "iho_invest_to_save",
                      "iho_underfunded", "iho_no_need_weighting", "pbr_low_community", "pbr_high_community"):
         assert required in names
     for name in names:
@@ -143,4 +145,4 @@ def test_every_flag_takes_only_true_or_false(key: str, value):
 
 def test_field_inventory_is_complete():
     assert len(NUMBERS) > 80 and len(LISTS) >= 18 and set(FLAGS) == {
-        "acute.behaviour_fixed", "contract.need_weighting", "host.invest"}
+        "acute.behaviour_fixed", "contract.need_weighting", "host.invest", "outcomes.health_effects"}

@@ -84,13 +84,13 @@ for _section, _info in Scenario.model_fields.items():
             KEYS[f"{_section}.{_name}"] = _strategy
 
 BASES = {name: load_scenario(name, {"run.patients": PATIENTS}).model_dump(mode="json")
-         for name in ("baseline", "iho_invest_to_save", "blended")}
+         for name in ("pbr_2004", "iho_invest_to_save", "api_today")}
 
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     """A shipped scenario (mostly the baseline) with 3 to 10 keys redrawn from the schema's own bounds."""
-    base = draw(st.sampled_from(["baseline", "baseline", "iho_invest_to_save", "blended"]))
+    base = draw(st.sampled_from(["pbr_2004", "pbr_2004", "iho_invest_to_save", "api_today"]))
     raw = copy.deepcopy(BASES[base])
     for key in draw(st.lists(st.sampled_from(sorted(KEYS)), min_size=3, max_size=10, unique=True)):
         section, name = key.split(".")
@@ -171,12 +171,12 @@ def _run_with(base: str, overrides: dict[str, Any], name: str) -> None:
     _check_run(m, 400)
 
 
-@pytest.mark.parametrize("base", ["baseline", "iho_invest_to_save"])
+@pytest.mark.parametrize("base", ["pbr_2004", "iho_invest_to_save"])
 @pytest.mark.parametrize("case", list(FOUND))
 def test_found_extreme_combinations_run_through_a_year_end(base: str, case: str):
     _run_with(base, FOUND[case], case)
 
 
 def test_one_person_never_takes_two_virtual_ward_places():
-    _run_with("baseline", {"community.funding_per_head": 1e7, "health.minor_episode_rate": [20.0] * 5},
+    _run_with("pbr_2004", {"community.funding_per_head": 1e7, "health.minor_episode_rate": [20.0] * 5},
               "double_arrival")

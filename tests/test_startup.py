@@ -56,3 +56,29 @@ def test_the_sweep_report_reads_results_without_the_model_or_plotting() -> None:
     """`ihoabm sweep-report --no-plots` needs pandas (and scipy for the intervals, on first use) only."""
     loaded = imported_after("import ihoabm.experiments.sweep.report, ihoabm.experiments.sweep.spec")
     assert not loaded["mesa"] and not loaded["matplotlib"] and not loaded["scipy"]
+
+
+SMALL_SWEEP = """
+[sweep]
+name = "small"
+replications = 2
+[design]
+method = "grid"
+[[parameters]]
+name = "community.funding_per_head"
+values = [150.0, 250.0]
+[[parameters]]
+name = "contract.capitation_level"
+values = [0.9, 1.1]
+[report]
+metrics = ["spend_total"]
+"""
+
+
+def test_the_sweep_report_of_a_small_folder_imports_no_pandas_or_scipy(fake_sweep) -> None:
+    """`ihoabm sweep-report OUT` reads with pyarrow and numpy; only its plots bring matplotlib (and pandas)."""
+    out = fake_sweep(SMALL_SWEEP)
+    assert imported_after(run_cli("sweep-report", str(out), "--no-plots")) == dict.fromkeys(HEAVY, False)
+    plotted = imported_after(run_cli("sweep-report", str(out)))
+    assert plotted["matplotlib"] and not plotted["mesa"] and not plotted["scipy"]
+    assert (out / "plots" / "heatmap_spend_total.png").is_file()

@@ -47,3 +47,16 @@ def test_summaries_give_the_same_intervals_as_samples() -> None:
 def test_a_level_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError, match="level"):
         mean_interval([1.0, 2.0], level=95)
+
+
+def test_the_95_percent_table_is_scipys_own_numbers_bit_for_bit() -> None:
+    """`T975` (read instead of importing scipy) holds exactly scipy.special.stdtrit's quantiles."""
+    from scipy.special import stdtrit
+
+    from ihoabm.experiments.stats import LEVEL, T975
+
+    df = np.arange(1, T975.size + 1, dtype=float)
+    assert np.array_equal(T975, stdtrit(df, (1 + LEVEL) / 2))
+    n = np.array([2.0, 3.0, 101.0, 102.0, 150.0])        # inside the table and past it (scipy then)
+    lo, hi = mean_intervals(np.zeros(5), np.ones(5), n)
+    assert np.array_equal(hi, stdtrit(n - 1, 0.975) / np.sqrt(n))

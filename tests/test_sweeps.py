@@ -84,6 +84,20 @@ def by_run(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["run_id", "year"]).reset_index(drop=True)
 
 
+@pytest.fixture(scope="module")
+def tiny_reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The tiny sweep with 5 replications, run serially once: the reference that interrupted, resumed and
+    killed sweeps must reproduce. Its first k replications are the tiny sweep with k replications (paired seeds
+    depend on the replication only)."""
+    folder = tmp_path_factory.mktemp("reference")
+    return run_sweep(tiny(folder, replications=5), folder / "out", backend="serial")
+
+
+def replications(results: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The rows of the first k replications."""
+    return results[results["replication"] < k]
+
+
 # --- design and seeds ---------------------------------------------------------------------------------------
 def test_seeds_derive_from_the_sweep_seed_and_pair_across_points(tmp_path: Path) -> None:
     spec = load_sweep(tiny(tmp_path, replications=3, capitation="[0.9, 1.1]"))
@@ -192,9 +206,9 @@ def _wait_for_records(out: Path, n: int, proc: subprocess.Popen, timeout: float 
     raise AssertionError("sweep made no progress")
 
 
-def test_resume_after_ctrl_c_and_kill_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+def test_resume_after_ctrl_c_and_kill_loses_and_duplicates_nothing(tmp_path: Path, tiny_reference) -> None:
     sweep = tiny(tmp_path, replications=5)                       # 10 runs
-    reference = run_sweep(sweep, tmp_path / "reference", backend="serial")
+    reference = replications(tiny_reference, 5)
     out = tmp_path / "out"
 
     # Ctrl-C during a process-pool sweep: exit 130, finished runs saved, tables consistent with them.
@@ -250,9 +264,9 @@ def _pool_workers(parent: int) -> list[int]:
     return pids
 
 
-def test_a_killed_worker_loses_nothing(tmp_path: Path) -> None:
+def test_a_killed_worker_loses_nothing(tmp_path: Path, tiny_reference) -> None:
     sweep = tiny(tmp_path, replications=4)                       # 8 runs
-    reference = run_sweep(sweep, tmp_path / "reference", backend="serial")
+    reference = replications(tiny_reference, 4)
     out = tmp_path / "out"
     proc = _start(sweep, out, "--workers", "2")
     _wait_for_records(out, 2, proc)
@@ -400,3 +414,190 @@ def test_sobol_and_morris_indices_come_from_salib(tmp_path: Path, method: str, s
                                                                              "sigma"]
     assert table[columns].notna().all().all()
     assert (out / "plots" / f"{method}_spend_total.png").exists()
+
+
+# --- the report without pandas writes what pandas wrote ------------------------------------------------------
+def pandas_summaries(out: Path) -> dict[str, str]:
+    """The summary CSVs as the report computed them with pandas (the reference the pandas-free report keeps)."""
+    from ihoabm.experiments.stats import mean_intervals
+    from ihoabm.experiments.sweep.spec import SweepSpec
+
+    manifest = json.loads((out / "sweep.json").read_text())
+    spec = SweepSpec.model_validate(manifest["spec"])
+    folder = SweepFolder(out, manifest.get("format", "parquet"))
+    records = folder.records()
+    design, runs, res = folder.load_design(), folder.runs_table(records), folder.results(records)
+    params = [p.name for p in spec.parameters]
+    metrics = [m for m in spec.report.metrics if m in res.columns]
+    columns = ["arm", "point", *params, "year", "metric", "n", "mean", "sd", "lo", "hi"]
+    long = res.melt(id_vars=["arm", "point", "year"], value_vars=metrics, var_name="metric")
+    points = long.groupby(["arm", "point", "year", "metric"], sort=True)["value"].agg(
+        n="count", mean="mean", sd="std").reset_index()
+    points["lo"], points["hi"] = mean_intervals(points["mean"], points["sd"], points["n"])
+    values = design.drop_duplicates("point")[["point", *params]]
+    points = points.merge(values, on="point", how="left")[columns]
+    planned = design.groupby("arm").size().rename("planned")
+    counts = runs.pivot_table(index="arm", columns="status", values="run_id", aggfunc="count", fill_value=0)
+    status = pd.concat([planned, counts], axis=1).fillna(0)
+    for col in ("ok", "failed"):
+        if col not in status:
+            status[col] = 0
+    status["missing"] = status["planned"] - status["ok"] - status["failed"]
+    status = status[["planned", "ok", "failed", "missing"]].astype(int).rename_axis("arm").reset_index()
+    failures = runs.loc[runs["status"] != "ok", ["run_id", "arm", "point", "replication", "seed", *params,
+                                                 "error"]]
+    year = spec.report.year or int(res.groupby("run_id")["year"].max().min())
+    pts = design.drop_duplicates("point").set_index("point")
+    rows = []
+    for arm in design["arm"].unique():
+        for metric in metrics:
+            sel = res[(res["arm"] == arm) & (res["year"] == year)]
+            means = sel.groupby("point")[metric].mean().reindex(range(int(design["point"].max()) + 1))
+            y = pd.Series(means.to_numpy(dtype=float), index=pts.index)
+            for name in params:
+                if spec.design.method == "grid":
+                    levels = list(dict.fromkeys(pts[name]))
+                    if all(isinstance(v, int | float | bool | np.number) for v in levels):
+                        levels = sorted(levels)
+                    lo_mask, hi_mask, low, high = pts[name] == levels[0], pts[name] == levels[-1], levels[0], levels[-1]
+                else:
+                    raw = pts[f"raw:{name}"]
+                    lo_mask, hi_mask = raw <= raw.quantile(0.25), raw >= raw.quantile(0.75)
+                    low, high = pts.loc[lo_mask, name].min(), pts.loc[hi_mask, name].max()
+                short = [round(float(v), 4) if isinstance(v, float | np.floating) else v for v in (low, high)]
+                y_low, y_high = float(y[lo_mask].mean()), float(y[hi_mask].mean())
+                rows.append({"arm": arm, "metric": metric, "year": year, "parameter": name, "low": short[0],
+                             "high": short[1], "y_low": y_low, "y_high": y_high, "swing": y_high - y_low,
+                             "overall_mean": float(y.mean())})
+    tables = {"points": points, "status": status, "failures": failures.reset_index(drop=True),
+              "tornado": pd.DataFrame(rows), "notes": pd.DataFrame({"note": []})}
+    return {name: table.to_csv(index=False) for name, table in tables.items()}
+
+
+MIXED = """
+[sweep]
+name = "mixed"
+scenario = "iho_lead_provider"
+replications = 3
+[design]
+method = "grid"
+[[parameters]]
+name = "contract.invest_to_save_years"
+values = [1, 5]
+[[parameters]]
+name = "contract.need_weighting"
+values = [true, false]
+[[parameters]]
+name = "contract.acute_subcontract"
+values = ["cost_plus", "block"]
+[[arms]]
+name = "lead"
+[[arms]]
+name = "alliance"
+scenario = "iho_alliance"
+[report]
+metrics = ["spend_total", "nel_admissions", "beds", "host_surplus"]
+"""
+ONE_POINT = """
+[sweep]
+name = "one"
+replications = 5
+[design]
+method = "grid"
+[[parameters]]
+name = "community.funding_per_head"
+values = [150.0]
+[report]
+metrics = ["spend_total"]
+"""
+LATIN = """
+[sweep]
+name = "latin"
+seed = 3
+replications = 2
+[design]
+method = "latin"
+samples = 9
+[[parameters]]
+name = "contract.invest_to_save_years"
+low = 0
+high = 6
+[[parameters]]
+name = "host.horizon_years"
+low = 1.0
+high = 10.0
+[[parameters]]
+name = "contract.need_weighting"
+low = 0
+high = 1
+[report]
+year = 1
+"""
+
+
+@pytest.mark.parametrize("case", ["mixed parquet", "mixed csv with gaps", "one point in order", "latin"])
+def test_the_report_writes_what_pandas_wrote_byte_for_byte(fake_sweep, case: str) -> None:
+    text, options = {"mixed parquet": (MIXED, {"fail": ("lead-p001-r00", "*-p005-*")}),
+                     "mixed csv with gaps": (MIXED, {"fmt": "csv", "gaps": 0.1, "fail": ("alliance-p002-r01",)}),
+                     "one point in order": (ONE_POINT, {"years": 1}),
+                     "latin": (LATIN, {"fail": ("*-p003-r01",)})}[case]
+    out = fake_sweep(text, **options)
+    result = CliRunner().invoke(app, ["sweep-report", str(out), "--no-plots"])
+    assert result.exit_code == 0, result.output
+    for name, expected in pandas_summaries(out).items():
+        assert (out / "summary" / f"{name}.csv").read_text() == expected, name
+    tables = summarise(out, plots=False)                          # the data frames say what the files say
+    for name, table in tables.items():
+        assert table.to_csv(index=False) == (out / "summary" / f"{name}.csv").read_text(), name
+
+
+def test_the_group_arithmetic_is_pandas_to_the_last_bit() -> None:
+    from ihoabm.experiments.sweep.report import _groups, _in_order, group_stats, nanmean
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        n = int(rng.integers(1, 200))
+        groups = rng.integers(0, int(rng.integers(1, 8)), n)
+        if trial % 2:
+            groups = np.sort(groups)                          # rows already in group order: pandas sums apart
+        values = rng.normal(rng.normal() * 1e6, 10.0 ** rng.integers(-3, 7), n)
+        if trial % 3 == 0:
+            values[rng.random(n) < 0.2] = np.nan
+        expected = pd.DataFrame({"g": groups, "v": values}).groupby("g")["v"].agg(n="count", mean="mean",
+                                                                                   sd="std")
+        order, starts, sizes = _groups([groups])
+        count, mean, sd = group_stats(values[order], starts, sizes, _in_order(order))
+        assert np.array_equal(expected["n"], count)
+        assert np.array_equal(expected["mean"], mean, equal_nan=True)
+        assert np.array_equal(expected["sd"], sd, equal_nan=True)
+        mask = rng.random(n) < 0.5
+        assert nanmean(values[mask]) == pd.Series(values[mask]).mean() or not mask.any() or \
+            np.isnan(pd.Series(values[mask]).mean())
+
+
+@pytest.mark.parametrize("values", [[1, 2], [1, None], [None, None], [True, None], [1, True], [1.5, 2],
+                                    ["a", None], ["a", 1.5], [1e-7, 1e16], [np.nan, 3], [0.1 + 0.2, -0.0],
+                                    ["x,y", 'a "quote"'], [True, False]])
+def test_tables_infer_write_and_read_columns_as_pandas(tmp_path: Path, values: list) -> None:
+    from ihoabm.experiments.sweep.store import Table, missing
+
+    def same(ours: Table, theirs: pd.DataFrame) -> None:
+        assert ours.names == list(theirs.columns)
+        for name in theirs.columns:
+            gaps = missing(ours[name])
+            assert gaps.tolist() == theirs[name].isna().tolist(), name
+            assert [v for v, gap in zip(ours[name].tolist(), gaps, strict=True) if not gap] == \
+                theirs[name].dropna().tolist(), name
+            assert ours[name].dtype.kind == theirs[name].to_numpy().dtype.kind or str(theirs[name].dtype) == "str"
+
+    rows = [{"a": v, "b": i} for i, v in enumerate(values)] + [{"b": 9}]
+    frame, table = pd.DataFrame(rows), Table.from_rows(rows)
+    same(table, frame)
+    table.write_csv(tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text() == frame.to_csv(index=False)
+    same(Table.read(tmp_path / "t.csv"), pd.read_csv(tmp_path / "t.csv"))
+    try:
+        frame.to_parquet(tmp_path / "t.parquet", index=False)
+    except TypeError:
+        return                                            # mixed kinds: no Parquet file holds such a column
+    same(Table.read(tmp_path / "t.parquet"), pd.read_parquet(tmp_path / "t.parquet"))

@@ -1,4 +1,4 @@
-"""Keep the "default" column of the parameter tables in docs/ODD.md equal to ihoabm/scenario/builtin/baseline.toml.
+"""Keep the "default" column of the parameter tables in docs/ODD.md equal to ihoabm/scenario/builtin/pbr_2004.toml.
 
 Usage (from the repository root)::
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD = ROOT / "docs" / "ODD.md"
-BASELINE = ROOT / "ihoabm" / "scenario" / "builtin" / "baseline.toml"
+BASELINE = ROOT / "ihoabm" / "scenario" / "builtin" / "pbr_2004.toml"
 
 SECTION_HEADING = re.compile(r"^#+ .*`\[(\w+)\]`")
 ROW = re.compile(r"^\| `(\w+)` \| ([^|]*) \|(.*)$")
@@ -26,7 +26,7 @@ PER_SCENARIO = "(per scenario)"
 
 
 def baseline_entries(path: Path = BASELINE) -> dict[tuple[str, str], tuple[str, str]]:
-    """`(section, key) -> (value as written, comment)` for every one-line assignment in baseline.toml."""
+    """`(section, key) -> (value as written, comment)` for every one-line assignment in pbr_2004.toml."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
     section = ""
     for line in path.read_text().splitlines():

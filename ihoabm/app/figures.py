@@ -1,4 +1,4 @@
-"""Matplotlib figures for the app: activity, money, the provider network, journeys, and A versus B.
+"""Matplotlib figures for the app: activity, money, the provider network, journeys, and B against each A.
 
 Each function reads a model and returns a new `Figure` (never pyplot, so figures drawn for different browser
 sessions on different threads share no state); `to_png` turns one into bytes. Margins are fixed rather than
@@ -8,6 +8,7 @@ computed by a layout engine, which would triple the drawing time.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -20,14 +21,14 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ihoabm.app import series
 from ihoabm.outputs import catalogue
-from ihoabm.outputs.plots import ORG_COLOURS, SETTING_COLOURS
+from ihoabm.outputs.plots import ARM_COLOURS, ORG_COLOURS, SETTING_COLOURS
 
 if TYPE_CHECKING:
     from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
 
 DPI = 80
 INK = "#2c3e50"
-A_COLOUR, B_COLOUR, DIFF_COLOUR = "#7f8c8d", "#2980b9", "#c0392b"
+B_COLOUR = INK   # the comparison page's alternative; each comparator keeps its colour from ARM_COLOURS
 GBP_M = catalogue.scaled_unit("GBP", 1e6)
 # Titles and units from the outputs catalogue.
 ACTIVITY = tuple((name, f"{catalogue.label(name)} a week") for name in catalogue.APP_ACTIVITY)
@@ -226,29 +227,33 @@ def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, 
     return series.year_to_date(model, name, 1e6)
 
 
-def comparison_figure(a: IHOModel, b: IHOModel, label_a: str, label_b: str) -> Figure:
-    """Each metric for A and B (top) and B minus A (below), as the two runs step together."""
+def comparison_figure(comparators: Sequence[IHOModel], alternative: IHOModel, comparator_labels: Sequence[str],
+                      alternative_label: str) -> Figure:
+    """Each metric for every run (top) and B minus each A (below), as the runs step together.
+
+    Each comparator A keeps one colour in both rows (its own line above, B minus it below); B is drawn in ink.
+    """
     cols = 3
     rows = int(np.ceil(len(COMPARED) / cols))
     fig = Figure(figsize=(11.0, 3.6 * rows))
     grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows, left=0.06, right=0.99,
                             top=0.95, bottom=0.07, hspace=0.5, wspace=0.2)
+    colours = ARM_COLOURS[:len(comparators)]
     for k, (name, title, kind) in enumerate(COMPARED):
         r, c = divmod(k, cols)
         top = fig.add_subplot(grid[2 * r, c])
         bottom = fig.add_subplot(grid[2 * r + 1, c], sharex=top)
-        ta, va = compared_series(a, name, kind)
-        _, vb = compared_series(b, name, kind)
-        _timeline(top, a, title)
-        _line(top, ta, va, color=A_COLOUR, lw=1, label=f"A: {label_a}")
-        _line(top, ta[:vb.size], vb[:ta.size], color=B_COLOUR, lw=1, label=f"B: {label_b}")
-        top.tick_params(labelbottom=False)
-        _timeline(bottom, a, "")
-        n = min(va.size, vb.size)
-        diff = vb[:n] - va[:n]
+        t, vb = compared_series(alternative, name, kind)
+        _timeline(top, alternative, title)
+        _timeline(bottom, alternative, "")
         bottom.axhline(0, color="grey", lw=0.8)
-        bottom.fill_between(ta[:n], diff, 0, color=DIFF_COLOUR, alpha=0.25, lw=0)
-        _line(bottom, ta[:n], diff, color=DIFF_COLOUR, lw=0.8)
+        for model, label, colour in zip(comparators, comparator_labels, colours, strict=True):
+            ta, va = compared_series(model, name, kind)
+            _line(top, ta, va, color=colour, lw=1, label=f"A: {label}")
+            n = min(va.size, vb.size)
+            _line(bottom, t[:n], vb[:n] - va[:n], color=colour, lw=0.9, label=f"B - {label}")
+        _line(top, t, vb, color=B_COLOUR, lw=1.2, label=f"B: {alternative_label}")
+        top.tick_params(labelbottom=False)
         bottom.set_ylabel("B - A", fontsize=8)
         if r == rows - 1:
             bottom.set_xlabel("simulation year", fontsize=8)

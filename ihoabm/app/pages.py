@@ -39,5 +39,5 @@ def Layout(children: list | None = None) -> solara.Element:
 # The root route's layout frames every page.
 routes = [
     solara.Route(path="/", component=SinglePage, label="One model", layout=Layout),
-    solara.Route(path="compare", component=ComparisonPage, label="Compare PbR and IHO"),
+    solara.Route(path="compare", component=ComparisonPage, label="Compare payment systems"),
 ]

@@ -13,12 +13,13 @@ from typing import Any
 
 from ihoabm.core.model import IHOModel
 from ihoabm.scenario import Scenario, ScenarioError, builtin_names, load_scenario
+from ihoabm.scenario.shipped import RENAMED
 
 POPULATION_MIN, POPULATION_MAX = 1_000, 200_000
 DEFAULT_POPULATION = 20_000
 SEED_MAX = 2**32 - 1
 DEFAULT_SEED = 1
-DEFAULT_SCENARIO = "baseline"
+DEFAULT_SCENARIO = "pbr_2004"
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def resolve_inputs(scenario: Any = DEFAULT_SCENARIO, patients: Any = DEFAULT_POP
     messages: list[str] = []
     names = builtin_names()
     name = str(scenario).strip() if scenario is not None else DEFAULT_SCENARIO
+    name = RENAMED.get(name, name)
     if name not in names:
         messages.append(f"Scenario {scenario!r} is not one of the built-in scenarios; "
                         f"using {DEFAULT_SCENARIO}.")

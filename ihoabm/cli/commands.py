@@ -51,7 +51,7 @@ Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an earlier
 
 @app.command()
 @friendly
-def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")] = "baseline",
+def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")] = "pbr_2004",
         patients: Patients = None, years: Years = None, seed: Seed = None,
         out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out/run",
         overwrite: Overwrite = False) -> None:
@@ -77,17 +77,17 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
 @friendly
 def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int, typer.Option(
         "--years", "-y", help="Reported years to average.")] = 2) -> None:
-    """Run the baseline and compare it with published England figures (pass or fail per row)."""
+    """Run the calibrated reference (pbr_2004) and compare it with published England figures (pass or fail per row)."""
     from ihoabm.experiments.run import run as run_scenario
     from ihoabm.outputs import calibration
     from ihoabm.scenario import load_scenario
 
-    sc = load_scenario("baseline", overrides_from(patients, years, seed), origin="command line")
+    sc = load_scenario("pbr_2004", overrides_from(patients, years, seed), origin="command line")
     with progress_bar() as bar:
-        task = bar.add_task("baseline: simulating days", total=1)
+        task = bar.add_task("pbr_2004: simulating days", total=1)
         result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
     comp = calibration.compare(result.annual)
-    table = Table(title=f"baseline vs England ({sc.run.patients:,} residents, {sc.run.years} years)")
+    table = Table(title=f"pbr_2004 vs England ({sc.run.patients:,} residents, {sc.run.years} years)")
     for col in ("metric", "target", "allowed range", "model", "result"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for _, r in comp.iterrows():
@@ -103,8 +103,10 @@ def validate(patients: Patients = None, seed: Seed = None, years: Annotated[int,
 
 @app.command()
 @friendly
-def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")] = "baseline",
-            b: Annotated[str, typer.Argument(help="Scenario B.")] = "iho_invest_to_save",
+def compare(scenarios: Annotated[list[str] | None, typer.Argument(
+                help="Scenarios (built-in names or .toml paths), two or more; the first is the reference each "
+                     "other arm is compared with. Default, the main job: pbr_2004 api_today iho_invest_to_save.",
+                show_default=False)] = None,
             replications: Annotated[int, typer.Option("--replications", "-r", min=2, max=1000)] = 6,
             years: Annotated[int, typer.Option("--years", "-y", min=1, max=50)] = 5,
             patients: Annotated[int, typer.Option("--patients", "-n")] = 50_000,
@@ -112,32 +114,49 @@ def compare(a: Annotated[str, typer.Argument(help="Scenario A (the reference).")
             workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 2,
             out: Annotated[str, typer.Option("--out", "-o")] = "out/compare",
             overwrite: Overwrite = False) -> None:
-    """Paired comparison of A and B with common random numbers; writes comparison.csv and plots."""
-    from ihoabm.experiments.compare import COMPARE_FILES, about, arm_labels, paired_differences, replicate
+    """Paired comparison of two or more scenarios with common random numbers; writes comparison.csv and plots.
+
+    Replication k of every arm uses seed k; each arm after the first is reported as its difference from it.
+    """
+    from ihoabm.experiments.compare import (
+        COMPARE_FILES,
+        MAIN_JOB,
+        MAX_ARMS,
+        about,
+        arm_differences,
+        arm_labels,
+        replicate,
+    )
     from ihoabm.outputs import plots
     from ihoabm.outputs.folder import OutputFolder, out_path
     from ihoabm.scenario import load_scenario
 
+    refs = list(scenarios or MAIN_JOB)
+    if not 2 <= len(refs) <= MAX_ARMS:
+        raise UsageError(f"compare: give from 2 to {MAX_ARMS} scenarios, the reference first (got {len(refs)}: "
+                         f"{' '.join(refs)}), or none for the main job ({' '.join(MAIN_JOB)})")
     folder = OutputFolder(out_path(out), overwrite=overwrite)
     overrides = {"run.patients": patients, "run.years": years}
-    scenarios = [load_scenario(ref, {**overrides, "run.seed": seed}, origin="command line") for ref in (a, b)]
+    loaded = [load_scenario(ref, {**overrides, "run.seed": seed}, origin="command line") for ref in refs]
     last = seed + replications - 1
     if last > MAX_SEED:  # replication k runs with seed + k: the last one must be a valid seed too
         raise UsageError(f"--seed {seed}: with --replications {replications} the runs use seeds {seed} to {last}; "
                          f"seeds go up to {MAX_SEED}, so give --seed {MAX_SEED - replications + 1} or less")
-    label_a, label_b = arm_labels([sc.meta.name for sc in scenarios])
+    labels = arm_labels([sc.meta.name for sc in loaded])
     seeds = [seed + k for k in range(replications)]
     with folder.claim(COMPARE_FILES), progress_bar() as bar:
-        task = bar.add_task(f"{label_a} vs {label_b}: runs", total=2 * replications)
-        runs = replicate([a, b], seeds, overrides, workers, lambda d, t: bar.update(task, completed=d),
-                         labels=[label_a, label_b])
-        comp = paired_differences(runs, label_a, label_b)
+        task = bar.add_task(f"{' vs '.join(labels)}: runs", total=len(labels) * replications)
+        runs = replicate(refs, seeds, overrides, workers, lambda d, t: bar.update(task, completed=d), labels=labels)
+        comp = arm_differences(runs, labels)
         folder.publish({
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
             "runs.csv": lambda p: runs.to_csv(p, index=False),
-            "comparison.png": lambda p: plots.comparison(comp, label_a, label_b).savefig(p, dpi=110),
-        }, about(scenarios, [label_a, label_b], seeds))
-    console.print(comparison_table(comp, label_a, label_b, replications))
+            "comparison.png": lambda p: plots.comparison(comp, labels[0], labels[1:]).savefig(p, dpi=110),
+        }, about(loaded, labels, seeds))
+    if labels != [sc.meta.name for sc in loaded]:   # names repeat: say which arm is which
+        console.print("arms: " + ", ".join(f"{label} = {ref}" for label, ref in zip(labels, refs, strict=True)))
+    for label in labels[1:]:   # one table per arm: each fits a terminal as the two-arm table always has
+        console.print(comparison_table(comp, labels[0], label, replications))
     console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
 
 
@@ -150,12 +169,21 @@ def _human(x: float) -> str:
 
 
 def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
-    """Readable table of the paired differences for the key metrics (full intervals are in the CSV).
+    """Readable table of one arm's paired differences from the reference for the key metrics.
 
-    The metrics (`catalogue.KEY_DIFFERENCES`) and their labels come from the outputs catalogue.
+    Full intervals are in the CSV. The metrics (`catalogue.KEY_DIFFERENCES`) and their labels come from the
+    outputs catalogue.
+
+    Args:
+        comp: `arm_differences` rows (only arm `b`'s are shown), or `paired_differences` rows of B minus A.
+        a: The reference arm's label.
+        b: The label of the arm shown.
+        replications: Replications per arm, for the title.
     """
     from ihoabm.outputs import catalogue
 
+    if "arm" in comp.columns:
+        comp = comp[comp["arm"] == b]
     table = Table(title=f"{b} minus {a}: mean paired difference (% of {a}), {replications} replications",
                   caption="* the 95% interval of the paired differences excludes zero; see comparison.csv")
     table.add_column("metric")

@@ -1,7 +1,8 @@
 """The `ihoabm sweep` and `ihoabm sweep-report` commands (registered in `ihoabm/cli/commands.py`).
 
 The sweep machinery (pandas, the model, SALib, scipy) is imported inside the commands, so `ihoabm --help`
-does not pay for it.
+does not pay for it; `sweep-report` reads and summarises a grid or Latin sweep without pandas or scipy, and
+imports matplotlib (and pandas) only to draw plots (tests/test_startup.py keeps it so).
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Table as RichTable
 
 from ihoabm.cli.tools import UsageError, console, err, friendly, progress_bar
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ihoabm.experiments.sweep.execute import SweepStatus
+    from ihoabm.experiments.sweep.store import Table
 
 
 class Backend(StrEnum):
@@ -80,7 +80,7 @@ def sweep_command(
 ) -> None:
     """Run a scenario sweep (grid, Latin hypercube, Sobol or Morris), saving each run as it finishes."""
     from ihoabm.experiments.sweep.execute import SweepInterrupted, execute_sweep
-    from ihoabm.experiments.sweep.report import summarise
+    from ihoabm.experiments.sweep.report import build
     from ihoabm.experiments.sweep.spec import load_sweep
     from ihoabm.experiments.sweep.store import FolderError
     from ihoabm.outputs.folder import out_path
@@ -102,7 +102,7 @@ def sweep_command(
             raise typer.Exit(130) from None
     if report and status.done:
         try:
-            tables = summarise(out)
+            tables = build(out)
             console.print(report_table(tables))
             _notes(tables)
             console.print(f"summary tables in {out}/summary/, plots in {out}/plots/", highlight=False)
@@ -112,8 +112,8 @@ def sweep_command(
     _finish(status)
 
 
-def _notes(tables: dict[str, pd.DataFrame]) -> None:
-    for note in tables["notes"]["note"]:
+def _notes(tables: dict[str, Table]) -> None:
+    for note in tables["notes"]["note"].tolist():
         err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -136,7 +136,7 @@ def _number(value: float) -> str:
     return f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+.3g}"
 
 
-def report_table(tables: dict[str, pd.DataFrame]) -> Table:
+def report_table(tables: dict[str, Table]) -> RichTable:
     """The headline of a sweep's summary, one row per metric and parameter.
 
     Sobol ST, Morris mu* or the tornado swing, whichever the design gives; the runs by status otherwise.
@@ -147,11 +147,11 @@ def report_table(tables: dict[str, pd.DataFrame]) -> Table:
         df = tables.get(name)
         if df is None or df.empty:
             continue
-        table = Table(title=f"{title}, year {int(df['year'].iloc[0])}")
-        arms = df["arm"].nunique() > 1
+        table = RichTable(title=f"{title}, year {int(df['year'][0])}")
+        arms = len(set(df["arm"].tolist())) > 1
         for col in (["arm"] if arms else []) + ["metric", "parameter", "value"]:
             table.add_column(col, justify="right" if col == "value" else "left")
-        for _, r in df.iterrows():
+        for r in df.rows():
             if name == "sobol":
                 cell = f"{r['ST']:.2f} [{r['ST'] - r['ST_conf']:.2f}, {r['ST'] + r['ST_conf']:.2f}]"
             elif name == "morris":
@@ -162,11 +162,11 @@ def report_table(tables: dict[str, pd.DataFrame]) -> Table:
             table.add_row(*([str(r["arm"])] if arms else []), str(r["metric"]), str(r["parameter"]), cell)
         return table
     status = tables["status"]
-    table = Table(title="runs")
-    for col in status.columns:
+    table = RichTable(title="runs")
+    for col in status.names:
         table.add_column(col)
-    for _, r in status.iterrows():
-        table.add_row(*(str(v) for v in r))
+    for r in status.rows():
+        table.add_row(*(str(v) for v in r.values()))
     return table
 
 
@@ -176,13 +176,13 @@ def sweep_report_command(
         plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots.")] = True,
 ) -> None:
     """Rebuild a sweep's summaries and plots from its saved results (also after an interrupted sweep)."""
-    from ihoabm.experiments.sweep.report import summarise
+    from ihoabm.experiments.sweep.report import build
     from ihoabm.experiments.sweep.store import FolderError
 
     if not out_dir.is_dir():
         raise UsageError(f"{out_dir}: no such folder; give a sweep's --out folder")
     try:
-        tables = summarise(out_dir, plots=plots)
+        tables = build(out_dir, plots=plots)
     except FolderError as exc:
         raise UsageError(str(exc)) from None
     console.print(report_table(tables))

@@ -9,29 +9,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from ihoabm.core.population import DAYS_PER_YEAR, HOME, Population
+from ihoabm.core.population import DAYS_PER_YEAR, HOME, MAX_AGE, Population
 from ihoabm.core.sampling import RateTable
 from ihoabm.scenario.schema import Scenario
-
-MAX_AGE = 120
 
 
 def _age(pop: Population) -> np.ndarray:
     return np.minimum(pop.age[: pop.n], MAX_AGE)
 
 
-def mortality_rate(sc: Scenario, pop: Population) -> np.ndarray:
-    """Annual death hazard: Gompertz in age, times sex, deprivation and frailty ratios."""
+def mortality_table(sc: Scenario) -> np.ndarray:
+    """Annual death hazard by (age, female, IMD quintile, frailty): Gompertz in age, times the ratios."""
     d = sc.demography
-    # A small lookup table over (age, sex, IMD, frailty) and one gather beats arithmetic over every row.
     age = np.arange(MAX_AGE + 1, dtype=np.float64)
     table = (d.gompertz_a * np.exp(d.gompertz_b * age))[:, None, None, None] \
         * np.array([d.male_mortality_ratio, 1.0])[None, :, None, None] \
         * np.asarray(d.imd_mortality_ratio)[None, None, :, None] \
         * np.asarray(d.frailty_mortality_hr)[None, None, None, :]
-    table = np.minimum(table, 1.0)
+    return np.minimum(table, 1.0)
+
+
+def mortality_rate(sc: Scenario, pop: Population) -> np.ndarray:
+    """Annual death hazard: Gompertz in age, times sex, deprivation and frailty ratios."""
+    # A small lookup table over (age, sex, IMD, frailty) and one gather beats arithmetic over every row.
     n = pop.n
-    return table[_age(pop), pop.female[:n].astype(np.intp), pop.imd[:n], pop.frailty[:n]]
+    return mortality_table(sc)[_age(pop), pop.female[:n].astype(np.intp), pop.imd[:n], pop.frailty[:n]]
 
 
 def crisis_rate(sc: Scenario, pop: Population) -> np.ndarray:

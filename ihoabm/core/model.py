@@ -4,14 +4,17 @@ The day, in order (DOMAIN.md "one simulated day"):
  1. demography: deaths today; births, list turnover and ageing at the start of each month
  2. health: LTC onset and frailty progression (monthly); prevention slows onset with a lag
  3. primary care: GP demand meets practice capacity; unmet demand spills to A&E
- 4. crises: exacerbations, falls and minor episodes become 999 calls or A&E walk-ins
+ 4. crises: exacerbations, falls and minor episodes, and crises care failures brought on, become 999 calls
+    or A&E walk-ins
  5. ambulance: hear and treat, see and treat, UCR referral if a slot is free, or conveyance
  6. A&E: attend, then admit or not; marginal patients depend on the trust and virtual-ward places
- 7. inpatients: discharge when fit, delayed when step-down capacity is full; midnight bed census
+ 7. inpatients: discharge when fit, delayed when step-down capacity is full; midnight bed census, where a
+    night waiting in A&E for a bed and a delayed day do harm
  8. elective: referrals, waiting list, admissions as capacity and beds allow
- 9. community: caseloads (monthly), today's contacts
+ 9. community: caseloads (monthly), today's contacts; QALYs lived today
 10. money: activity costed and paid under the contracts in force; monthly invoices; yearly settlement
-11. decisions: trust behaviour and community hiring (monthly), host planning, ICB contracts (yearly)
+11. decisions: oversight of the 18-week and 4-hour standards, trust behaviour and community hiring (monthly),
+    host planning, ICB contracts (yearly)
 12. data collection
 
 This module is the schedule only: what happens lives in `pathways/`, who decides in `providers/`, who pays
@@ -35,7 +38,7 @@ from ihoabm.money.contracts import Contract
 from ihoabm.money.ledger import ACCOUNTS, Ledger
 from ihoabm.outputs.reporters import MODEL_REPORTERS
 from ihoabm.outputs.tally import Tally
-from ihoabm.pathways import community, demography, elective, emergency, health, inpatient, primary
+from ihoabm.pathways import community, demography, elective, emergency, harm, health, inpatient, primary, quality
 from ihoabm.pathways.episodes import Episodes
 from ihoabm.providers import network
 from ihoabm.providers.acute import AcuteTrust, WaitingList
@@ -44,8 +47,10 @@ from ihoabm.providers.community import CommunityProvider
 from ihoabm.providers.host import HostProvider
 from ihoabm.providers.patient import Tracker
 from ihoabm.providers.practices import Practices
+from ihoabm.providers.regulator import Regulator
 from ihoabm.scenario.loader import apply_overrides, build, load_scenario
 from ihoabm.scenario.schema import Scenario
+from ihoabm.scenario.shipped import DEFAULT
 
 
 class IHOModel(mesa.Model):
@@ -58,7 +63,7 @@ class IHOModel(mesa.Model):
         **kwargs: Parameter overrides as flat names (`patients=50_000`, `years=3`) or `section.key`.
     """
 
-    def __init__(self, scenario: str | Scenario = "baseline", seed: Any = None, check: bool = False,
+    def __init__(self, scenario: str | Scenario = DEFAULT, seed: Any = None, check: bool = False,
                  **kwargs: Any) -> None:
         overrides = {k: v for k, v in kwargs.items() if v is not None}
         if seed is not None:
@@ -84,6 +89,8 @@ class IHOModel(mesa.Model):
         self.day = 0
         self.need = need_weight(sc, self.pop)
         self.year_end_groups: dict[int, np.ndarray] = {}
+        quality.start(self)
+        harm.start(self)
 
         self.practices = Practices(self, self.pop.practice_imd + 1)
         self.community = CommunityProvider(self)
@@ -92,6 +99,7 @@ class IHOModel(mesa.Model):
         self.commissioner = Commissioner(self)
         # The host exists only where a capitated contract names one; it never touches pathways directly.
         self.host = HostProvider(self) if sc.contract.regime == "iho" else None
+        self.regulator = Regulator(self)
         self.network = network.build_network(self)
         tracked = self.streams["tracking"].choice(n, size=min(sc.run.tracked_patients, n), replace=False)
         self.tracker = Tracker(self, sorted(int(r) for r in tracked))
@@ -112,7 +120,7 @@ class IHOModel(mesa.Model):
         demography.deaths(self)
         self.community.open_day()
         gp_overflow, gp_referred = primary.gp_demand(self)
-        calls, walk_ins = emergency.crises(self)
+        calls, walk_ins = harm.crises(self, *emergency.crises(self))
         conveyed = emergency.ambulance(self, calls)
         emergency.emergency_department(self, Episodes.join(walk_ins, gp_overflow), conveyed)
         inpatient.admit_gp_referrals(self, gp_referred)
@@ -120,6 +128,7 @@ class IHOModel(mesa.Model):
         inpatient.census(self)
         elective.elective(self)
         community.daily_contacts(self)
+        quality.accrue(self)
         self.tally.set("waiting_list", len(self.waiting_list))
         self.tally.set("population", self.population_size())
         self._pay_for_today()
@@ -145,7 +154,7 @@ class IHOModel(mesa.Model):
 
     # --- the month ----------------------------------------------------------------------------------
     def _start_month(self) -> None:
-        """Monthly processes: demography, health, lists, caseloads, behaviour, hiring, planning."""
+        """Monthly processes: demography, health, lists, caseloads, oversight, behaviour, hiring, planning."""
         month = self._month_of(self.day)
         if self.day > 0:
             demography.births(self)
@@ -156,11 +165,13 @@ class IHOModel(mesa.Model):
             # The end of burn-in replaces this with the full year's figure.
             self.acute.estimate_fixed_cost(self.ledger.year_result("acute", 0))
         self.pop.refresh_derived(self.day)
+        quality.refresh(self)
         self.need = need_weight(self.scenario, self.pop)
         self._update_lists()
         self.tables = rate_tables(self.scenario, self.pop)
         self.community.hire()
         community.refresh_caseloads(self)
+        self.regulator.review_month()
         self._update_acute_behaviour()
         per_head = (self.host.prevention_investment() if self.host else 0.0) / self.population_size()
         health.update_prevention(self, per_head)
@@ -248,7 +259,7 @@ class IHOModel(mesa.Model):
 
     def elective_purchase_share(self) -> float:
         """Share of elective capacity its payer buys (a host in deficit may buy less)."""
-        payer = self.commissioner.contracts["acute"].payer
+        payer = self.commissioner.payer_of("acute")
         return self.host.elective_purchase if payer == "host" and self.host else 1.0
 
     def network_trust(self, a: str, b: str) -> float:

@@ -6,7 +6,7 @@ integers so masks stay cheap. `Patient` agents (providers/patient.py) are views 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,9 @@ AGE_BAND_EDGES = np.array([18, 65, 75, 85])
 LTC_GROUPS = ("0", "1", "2+")
 N_GROUPS = len(AGE_BANDS) * 5 * len(LTC_GROUPS)
 DAYS_PER_YEAR = 365
+MAX_AGE = 120       # the oldest age the rate and utility tables hold
+NEVER = -(10**6)    # the day of an event that has not happened: far enough back to be outside any window
+NO_DAY = np.iinfo(np.int32).max   # the day of an event that is not scheduled: after any run ends
 
 
 @dataclass
@@ -38,6 +41,12 @@ class Population:
     on_caseload: np.ndarray
     proactive: np.ndarray
     waiting_since: np.ndarray  # day joined the elective waiting list, -1 if not waiting
+    last_emergency_discharge: np.ndarray   # day of the last discharge after an emergency admission, or NEVER
+    utility: np.ndarray        # EQ-5D utility from age, sex, LTCs and frailty (refreshed monthly), 0 once dead
+    death_day: np.ndarray      # day of a scheduled care-failure death (NO_DAY if none); for the dead, the day died
+    death_cause: np.ndarray    # cause of a scheduled or past death (pathways.harm: 0 background, 1..3 care failures)
+    crisis_day: np.ndarray     # day of a crisis a care failure has scheduled, or NO_DAY
+    boarded_day: np.ndarray    # last midnight spent in A&E waiting for a bed, or NEVER
     age: np.ndarray            # whole years, refreshed monthly
     band: np.ndarray           # index into AGE_BANDS, refreshed monthly
     group: np.ndarray          # age band x IMD x LTC group index for by-group reporting
@@ -46,6 +55,14 @@ class Population:
     initial_n: int = 0
     births: int = 0
     deaths: int = 0
+    # Small, not per person: who has a scheduled death or crisis and, by (age, female, IMD, frailty), the death
+    # hazard relative to an average person in crisis (pathways.harm); utility summed by reporting group, and
+    # utility by (age, female) before the condition and frailty decrements (pathways.quality).
+    pending: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    relative_death_hazard: np.ndarray = field(default_factory=lambda: np.ones((MAX_AGE + 1, 2, 5, 4)))
+    utility_by_group: np.ndarray = field(default_factory=lambda: np.zeros(N_GROUPS))
+    utility_table: np.ndarray = field(default_factory=lambda: np.zeros((MAX_AGE + 1, 2), np.float32))
+    utility_floor: float = 0.0         # the lowest utility among the living at the last monthly refresh
 
     @property
     def alive(self) -> np.ndarray:
@@ -71,13 +88,18 @@ class Population:
                 arr[: old.size] = old
                 setattr(self, name, arr)
             self.waiting_since[self.n:] = -1
+            self.last_emergency_discharge[self.n:] = NEVER
+            self.death_day[self.n:] = NO_DAY
+            self.crisis_day[self.n:] = NO_DAY
+            self.boarded_day[self.n:] = NEVER
         rows = slice(self.n, self.n + k)
         self.n += k
         return rows
 
 
 _COLUMNS = ("birth_day", "female", "imd", "practice", "ltc", "frailty_score", "frailty", "state",
-            "on_caseload", "proactive", "waiting_since", "age", "band", "group")
+            "on_caseload", "proactive", "waiting_since", "last_emergency_discharge", "utility", "death_day",
+            "death_cause", "crisis_day", "boarded_day", "age", "band", "group")
 
 
 def ltc_mean(sc: Scenario, age: np.ndarray) -> np.ndarray:
@@ -138,7 +160,10 @@ def synthesize(sc: Scenario, n: int, rng: np.random.Generator, capacity: int | N
         practice=col(practice, np.int32), ltc=col(ltc, np.int8), frailty_score=col(score, np.float32),
         frailty=np.zeros(cap, np.int8), state=col(np.full(n, HOME), np.int8),
         on_caseload=np.zeros(cap, np.bool_), proactive=np.zeros(cap, np.bool_),
-        waiting_since=np.full(cap, -1, np.int32), age=np.zeros(cap, np.int16), band=np.zeros(cap, np.int8),
+        waiting_since=np.full(cap, -1, np.int32), last_emergency_discharge=np.full(cap, NEVER, np.int32),
+        utility=np.zeros(cap, np.float32), death_day=np.full(cap, NO_DAY, np.int32),
+        death_cause=np.zeros(cap, np.int8), crisis_day=np.full(cap, NO_DAY, np.int32),
+        boarded_day=np.full(cap, NEVER, np.int32), age=np.zeros(cap, np.int16), band=np.zeros(cap, np.int8),
         group=np.zeros(cap, np.int16), practice_imd=practice_imd, frailty_cuts=cuts, initial_n=n,
     )
     pop.refresh_derived(0)

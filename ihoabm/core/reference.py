@@ -49,7 +49,7 @@ class NaivePatient(mesa.Agent):
 class NaiveModel(mesa.Model):
     """The same population and rates as `IHOModel`, stepped one agent at a time."""
 
-    def __init__(self, scenario: str | Scenario = "baseline", patients: int = 20_000, seed: int = 1) -> None:
+    def __init__(self, scenario: str | Scenario = "pbr_2004", patients: int = 20_000, seed: int = 1) -> None:
         super().__init__(seed=seed)
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.pop: Population = synthesize(sc, patients, Streams(seed)["population"])
@@ -65,7 +65,7 @@ class NaiveModel(mesa.Model):
         self.agents.do("step")
 
 
-def vectorised_counts(scenario: str | Scenario = "baseline", patients: int = 20_000, seed: int = 1,
+def vectorised_counts(scenario: str | Scenario = "pbr_2004", patients: int = 20_000, seed: int = 1,
                       days: int = 30) -> Counter[str]:
     """The engine's way: the same processes sampled from rate tables for the same population."""
     from ihoabm.core.hazards import rate_tables

@@ -1,9 +1,10 @@
-"""Paired scenario comparison with common random numbers.
+"""Paired scenario comparison with common random numbers, for two arms or many.
 
-Replication k of arm A and of arm B share seed k: the same synthetic population, the same burn-in history
-and the same named random streams. Their difference is then mostly the effect of the scenario, not noise, and
-the 95% interval of the paired differences says how sure we can be of it. The arms are A and B; scenario
-names are only labels, so a scenario can be compared with itself (an A/A test: every difference is zero).
+Replication k of every arm uses seed k: the same synthetic population, the same burn-in history and the same
+named random streams. The difference between two arms is then mostly the effect of the scenario, not noise,
+and the 95% interval of the paired differences says how sure we can be of it. The first arm is the
+reference: each other arm is reported as its difference from it (`arm_differences`). Scenario names are only
+labels, so a scenario can be compared with itself (an A/A test: every difference is zero).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from ihoabm.scenario.fingerprint import scenario_hash
 
 NOT_METRICS = {"scenario", "arm", "seed", "year", "beds", "replication"}
 COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png")
+MAIN_JOB = ("pbr_2004", "api_today", "iho_invest_to_save")   # `ihoabm compare` with no scenarios named
+MAX_ARMS = 10   # one colour each in comparison.png, and labels A to J when names repeat
 
 
 def arm_labels(names: list[str]) -> list[str]:
-    """Labels for the arms: the scenario names, or A, B, ... when two arms share a name."""
+    """Labels for the arms: the scenario names, or A, B, C, ... when two arms share a name."""
     return names if len(set(names)) == len(names) else [chr(ord("A") + k) for k in range(len(names))]
 
 
@@ -63,8 +66,11 @@ def replicate(scenarios: list[str], seeds: list[int], overrides: dict[str, Any],
 
 
 def about(scenarios: list[Scenario], labels: list[str], seeds: list[int]) -> dict[str, Any]:
-    """What a comparison's manifest records: each arm's scenario and hash (at the first seed), and the seeds."""
-    return {"kind": "compare", "seeds": seeds,
+    """What a comparison's manifest records: every arm in order, with its scenario and hash, and the seeds.
+
+    The first arm is the reference the others are compared with; each hash is of the scenario at the first seed.
+    """
+    return {"kind": "compare", "seeds": seeds, "reference": labels[0],
             "arms": {label: {"scenario": sc.meta.name, "scenario_hash": scenario_hash(sc)}
                      for label, sc in zip(labels, scenarios, strict=True)}}
 
@@ -89,3 +95,22 @@ def paired_differences(runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
                          "diff_lo": lo, "diff_hi": hi,
                          "pct_diff": 100 * mean / mean_a if mean_a else float("nan")})
     return pd.DataFrame(rows)
+
+
+def arm_differences(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Each arm after the first minus the first, paired: `paired_differences` rows with an `arm` column first.
+
+    `mean_a` is the first arm's mean, `mean_b` the named arm's, and `diff` the mean paired difference (the arm
+    minus the first) with its 95% interval, per metric and year. With two arms this is `paired_differences`
+    of the two, with the `arm` column added.
+
+    Args:
+        runs: Annual rows of every arm (`replicate`'s table).
+        labels: Arm labels in order; the first is the reference.
+    """
+    if len(labels) < 2:
+        raise ValueError(f"a comparison needs two arms or more (got {labels!r})")
+    frames = [paired_differences(runs, labels[0], label) for label in labels[1:]]
+    for label, frame in zip(labels[1:], frames, strict=True):
+        frame.insert(0, "arm", label)
+    return pd.concat(frames, ignore_index=True)

@@ -29,7 +29,7 @@ class RunResult:
     ledger: pd.DataFrame
 
 
-def simulate(scenario: str | Scenario = "baseline", progress: Callable[[int, int], None] | None = None,
+def simulate(scenario: str | Scenario = "pbr_2004", progress: Callable[[int, int], None] | None = None,
              **overrides: Any) -> IHOModel:
     """Build and run a model to its last day; `progress(done, total)` is called about monthly."""
     model = IHOModel(scenario, **overrides)
@@ -40,7 +40,7 @@ def simulate(scenario: str | Scenario = "baseline", progress: Callable[[int, int
     return model
 
 
-def run(scenario: str | Scenario = "baseline", progress: Callable[[int, int], None] | None = None,
+def run(scenario: str | Scenario = "pbr_2004", progress: Callable[[int, int], None] | None = None,
         **overrides: Any) -> RunResult:
     """Run a scenario and collect its tables."""
     m = simulate(scenario, progress, **overrides)

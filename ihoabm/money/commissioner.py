@@ -10,7 +10,7 @@ from __future__ import annotations
 import mesa
 
 from ihoabm.money import settlement
-from ihoabm.money.contracts import ACUTE_ACTIVITIES, Contract, tariff
+from ihoabm.money.contracts import ACUTE_ACTIVITIES, ACUTE_SERVICES, Contract, tariff
 from ihoabm.money.forms import build_form
 
 PARTNERS = ("acute", "community", "gp", "ambulance")
@@ -24,7 +24,8 @@ class Commissioner(mesa.Agent):
         self.contracts: dict[str, Contract] = {}
         self.observed: dict[str, float] = {}
         self.capitation_gross = 0.0
-        self.regime = "pbr"
+        self.regime = "icb"
+        self.history = True            # a burn-in year: paid as the system was paid until now (PbR tariff)
         self.gp_need_weighted = True   # whether this year's GP capitation follows need-weighted lists
 
     # --- contract design --------------------------------------------------------------------------
@@ -35,12 +36,16 @@ class Commissioner(mesa.Agent):
         c = sc.contract
         pop = m.population_size()
         m.ledger.transfer(m.day, year, "treasury", "icb", c.icb_allocation_per_head * pop, "allocation")
-        # Burn-in years are history: the system as it has been paid until now.
-        self.regime = c.regime if year >= sc.run.burn_in_years else "pbr"
+        # Burn-in years are history: the system as it has been paid until now (full tariff for every spell).
+        self.history = year < sc.run.burn_in_years
+        self.regime = "icb" if self.history else c.regime
         payer = "host" if self.regime == "iho" else "icb"
         weighted = m.weighted_population()
         self.contracts = {}
-        self.contracts["acute"] = self._acute_contract(payer)
+        if self.regime == "iho":
+            self.contracts["acute"] = self._acute_subcontract()
+        else:
+            self.contracts.update(self._acute_services())
         self.contracts["community"] = self._community_contract(payer, year)
         per_weighted = c.gp_capitation_per_weighted_head
         self.gp_need_weighted = c.need_weighting or payer == "icb"
@@ -57,19 +62,33 @@ class Commissioner(mesa.Agent):
         if self.regime == "iho":
             self._host_contracts(year, pop, weighted)
 
-    def _acute_contract(self, payer: str) -> Contract:
+    def _acute_services(self) -> dict[str, Contract]:
+        """The ICB's contracts with the trust, one per service, each in the payment form the scenario names.
+
+        Fixed elements and baselines are set from the value of the service's activity in the last year under
+        tariff (the plan), held flat in real terms like the prices.
+        """
         sc = self.model.scenario
-        prices = tariff(sc.prices, ACUTE_ACTIVITIES)
+        contracts = {}
+        for service, activities in ACUTE_SERVICES.items():
+            name = "activity" if self.history else getattr(sc.contract, f"acute_{service}_payment")
+            planned = self.observed.get(f"acute_{service}_value", 0.0)
+            form = build_form(name, sc.contract, planned, self.observed)
+            contracts[f"acute_{service}"] = Contract.of(f"acute {service} ({name})", "icb", "acute", "acute", form,
+                                                        form.fixed_element(planned), tariff(sc.prices, activities))
+        return contracts
+
+    def _acute_subcontract(self) -> Contract:
+        """The host's sub-contract with the trust: all its services in one payment form."""
+        sc = self.model.scenario
         observed_income = self.observed.get("acute_activity_value", 0.0)
-        if self.regime == "pbr" or not observed_income:
-            return Contract.of("acute tariff", payer, "acute", "acute", "activity", prices=prices)
-        if self.regime == "blended":
-            v = sc.contract.blended_variable_share
-            return Contract("acute blended", payer, "acute", "acute", build_form("blended", sc.contract),
-                            observed_income * (1 - v), prices)
         form = sc.contract.acute_subcontract
-        return Contract(f"acute {form}", payer, "acute", "acute", build_form(form, sc.contract, observed_income),
-                        observed_income, prices)
+        return Contract(f"acute {form}", "host", "acute", "acute", build_form(form, sc.contract, observed_income),
+                        observed_income, tariff(sc.prices, ACUTE_ACTIVITIES))
+
+    def payer_of(self, payee: str) -> str:
+        """Who pays `payee` this year (the ICB, or under an IHO the host)."""
+        return next((k.payer for k in self.contracts.values() if k.payee == payee), "icb")
 
     def _community_contract(self, payer: str, year: int) -> Contract:
         m = self.model
@@ -123,11 +142,16 @@ class Commissioner(mesa.Agent):
         spend = m.ledger.spend_by_setting(year)
         total = sum(spend.values()) - spend.get("prevention", 0.0)
         pop = m.population_size()
-        if self.regime == "pbr":
-            # Capitation is set from the cost of the system as it was run (the status quo).
+        if self.history:
+            # Contracts are set from the system as it was run and paid until now (the status quo).
             self.observed["spend_per_head"] = total / pop
             self.observed["spend_per_weighted_head"] = total / m.weighted_population()
-            self.observed["acute_activity_value"] = self.contracts["acute"].activity_value
+            for service in ACUTE_SERVICES:
+                self.observed[f"acute_{service}_value"] = self.contracts[f"acute_{service}"].activity_value
+            self.observed["acute_activity_value"] = sum(self.observed[f"acute_{s}_value"] for s in ACUTE_SERVICES)
             self.observed["community_activity_value"] = self.contracts["community"].activity_value
-            self.observed["nel_per_head"] = m.tally.year_total("nel_admissions", year) / pop
+            admissions = m.tally.year_total("nel_admissions", year)
+            self.observed["nel_per_head"] = admissions / pop
+            readmissions = m.tally.year_total("nel_readmissions", year)
+            self.observed["readmissions_per_index_admission"] = readmissions / max(admissions - readmissions, 1.0)
         self.observed["incidents"] = float(m.tally.year_total("ambulance_incidents", year))

@@ -1,9 +1,12 @@
 """Payment forms: how a contract turns a day's activity and the payee's costs into money owed.
 
-Each form is one class, registered by name in `FORMS`. A form answers three questions:
+Each form is one class, registered by name in `FORMS`. A form answers four questions:
 
-- `due`: what today's activity (valued at the contract's prices) and costs make owed;
-- `marginal_price`: what one more unit of activity earns the payee: the signal its behaviour responds to;
+- `price_list`: which currencies it pays for, at what price, given the national tariff;
+- `due`: what today's activity (valued at the contract's prices) and costs make owed, given the value of the
+  year's activity so far;
+- `marginal_price`: what one more unit of activity earns the payee, given the year's activity so far and where
+  it is heading: the signal the payee's behaviour responds to;
 - `year_end`: any payment settled once the year's activity is known.
 
 Adding a form touches this file, the schema (its name and parameters) and its test. `build_form` reads the
@@ -31,16 +34,35 @@ class PaymentForm:
     name: ClassVar[str] = ""
 
     @classmethod
-    def from_terms(cls, terms: Any, baseline: float) -> PaymentForm:
-        """Build the form from the scenario's `[contract]` table and the payee's observed activity value."""
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
+        """Build the form from the scenario's `[contract]` table and the payee's observed activity value.
+
+        `observed` holds what the commissioner saw in the last year under tariff (see `Commissioner`).
+        """
         return cls()
 
-    def due(self, value: float, fixed: float, payee_cost: float) -> float:
-        """Owed for a period: `value` is its activity at the contract's prices, `fixed` its share of the sum."""
+    def price_list(self, tariff: dict[str, float]) -> dict[str, float]:
+        """The prices this form pays activity at, given the national tariff for the contract's activities."""
+        return dict(tariff)
+
+    def fixed_element(self, planned_value: float) -> float:
+        """The fixed annual sum, given the value of the activity planned for the year (at national prices)."""
+        return planned_value
+
+    def due(self, value: float, fixed: float, payee_cost: float, to_date: float = 0.0) -> float:
+        """Owed for a period.
+
+        `value` is the period's activity at the contract's prices, `fixed` its share of the fixed sum and
+        `to_date` the value of the year's activity before this period.
+        """
         return fixed
 
-    def marginal_price(self, price: float, variable_cost: float) -> float:
-        """What one more unit earns the payee, given the unit's price and the payee's variable cost."""
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
+        """What one more unit earns the payee.
+
+        Given the unit's price, the payee's variable cost and the value of activity the year is heading for
+        (the year so far, projected to a full year).
+        """
         return 0.0
 
     def year_end(self, activity_value: float) -> float:
@@ -55,11 +77,15 @@ class Activity(PaymentForm):
 
     name: ClassVar[str] = "activity"
 
-    def due(self, value: float, fixed: float, payee_cost: float) -> float:
+    def fixed_element(self, planned_value: float) -> float:
+        """No fixed sum: every unit is paid for."""
+        return 0.0
+
+    def due(self, value: float, fixed: float, payee_cost: float, to_date: float = 0.0) -> float:
         """Owed for the period under this form."""
         return value
 
-    def marginal_price(self, price: float, variable_cost: float) -> float:
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
         """What one more unit earns under this form."""
         return price
 
@@ -83,21 +109,29 @@ class Capitation(PaymentForm):
 @register
 @dataclass(frozen=True)
 class Blended(PaymentForm):
-    """A fixed part plus a variable share of tariff on every unit."""
+    """A fixed part plus a variable share of tariff on every unit.
+
+    With the fixed part set at (1 - share) of planned activity value, this pays the plan in full plus the share
+    of price on activity above or below plan: the 2019/20 blended payment for emergency care.
+    """
 
     name: ClassVar[str] = "blended"
     variable_share: float = 0.0
 
     @classmethod
-    def from_terms(cls, terms: Any, baseline: float) -> PaymentForm:
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
         """Build the form with its parameters from the `[contract]` table."""
         return cls(terms.blended_variable_share)
 
-    def due(self, value: float, fixed: float, payee_cost: float) -> float:
+    def fixed_element(self, planned_value: float) -> float:
+        """The plan's value less the variable share, which activity earns back."""
+        return planned_value * (1.0 - self.variable_share)
+
+    def due(self, value: float, fixed: float, payee_cost: float, to_date: float = 0.0) -> float:
         """Owed for the period under this form."""
         return fixed + self.variable_share * value
 
-    def marginal_price(self, price: float, variable_cost: float) -> float:
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
         """What one more unit earns under this form."""
         return self.variable_share * price
 
@@ -111,15 +145,15 @@ class CostPlus(PaymentForm):
     margin: float = 0.0
 
     @classmethod
-    def from_terms(cls, terms: Any, baseline: float) -> PaymentForm:
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
         """Build the form with its parameters from the `[contract]` table."""
         return cls(terms.cost_plus_margin)
 
-    def due(self, value: float, fixed: float, payee_cost: float) -> float:
+    def due(self, value: float, fixed: float, payee_cost: float, to_date: float = 0.0) -> float:
         """Owed for the period under this form."""
         return payee_cost * (1.0 + self.margin)
 
-    def marginal_price(self, price: float, variable_cost: float) -> float:
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
         """What one more unit earns under this form."""
         return variable_cost * (1.0 + self.margin)
 
@@ -134,11 +168,11 @@ class SharedSavings(PaymentForm):
     baseline: float = 0.0
 
     @classmethod
-    def from_terms(cls, terms: Any, baseline: float) -> PaymentForm:
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
         """Build the form with its parameters from the `[contract]` table."""
         return cls(terms.shared_savings_share, baseline)
 
-    def marginal_price(self, price: float, variable_cost: float) -> float:
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
         """What one more unit earns under this form."""
         return -self.share * price
 
@@ -147,8 +181,69 @@ class SharedSavings(PaymentForm):
         return self.share * max(self.baseline - activity_value, 0.0)
 
 
-def build_form(name: str, terms: Any = None, baseline: float = 0.0) -> PaymentForm:
+@register
+@dataclass(frozen=True)
+class MarginalRate(Activity):
+    """Full price up to a baseline value of activity in the year, a fraction of price above it.
+
+    The marginal rate emergency rule (2010/11 to 2018/19): emergency admissions above the value of a baseline
+    year were paid at 30% of tariff. The baseline here is the value observed in the last year before the rule.
+    """
+
+    name: ClassVar[str] = "marginal_rate"
+    rate: float = 1.0
+    threshold: float = 0.0
+
+    @classmethod
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
+        """Build the form with its parameters from the `[contract]` table."""
+        return cls(terms.marginal_rate, baseline)
+
+    def due(self, value: float, fixed: float, payee_cost: float, to_date: float = 0.0) -> float:
+        """Owed for the period under this form: the part of `value` above the threshold earns `rate`."""
+        below = min(max(self.threshold - to_date, 0.0), value)
+        return below + self.rate * (value - below)
+
+    def marginal_price(self, price: float, variable_cost: float, heading_for: float = 0.0) -> float:
+        """What one more unit earns: the marginal rate once the year is heading above its baseline."""
+        return self.rate * price if heading_for >= self.threshold else price
+
+
+READMISSION_OF = {"nel_long": "nel_readmission_long", "nel_short": "nel_readmission_short"}
+
+
+@register
+@dataclass(frozen=True)
+class BundledEpisode(Activity):
+    """One price per emergency admission that covers 30 days of aftercare: a readmission earns nothing.
+
+    The bundle price is tariff raised by the readmissions per index admission seen in the last year under tariff,
+    so at that year's readmission rate (and its mix of short and long stays) the bundle pays what tariff did;
+    every readmission avoided is the provider's to keep. A proposal, not a rule England has used for emergency
+    care: it shows that a new form is one class.
+    """
+
+    name: ClassVar[str] = "bundled_episode"
+    aftercare_uplift: float = 0.0
+
+    @classmethod
+    def from_terms(cls, terms: Any, baseline: float, observed: dict[str, float] | None = None) -> PaymentForm:
+        """Build the form with its bundle price set from the readmission share observed under tariff."""
+        return cls((observed or {}).get("readmissions_per_index_admission", 0.0))
+
+    def price_list(self, tariff: dict[str, float]) -> dict[str, float]:
+        """Index admissions at the bundle price; a readmission is refunded, so it earns nothing."""
+        prices = dict(tariff)
+        for activity, readmission in READMISSION_OF.items():
+            if activity in tariff:
+                prices[activity] = tariff[activity] * (1.0 + self.aftercare_uplift)
+                prices[readmission] = -prices[activity]
+        return prices
+
+
+def build_form(name: str, terms: Any = None, baseline: float = 0.0,
+               observed: dict[str, float] | None = None) -> PaymentForm:
     """The registered form `name`, with its parameters read from `terms` (the scenario's `[contract]`)."""
     if name not in FORMS:
         raise ValueError(f"unknown payment form {name!r}; registered forms are {', '.join(sorted(FORMS))}")
-    return FORMS[name].from_terms(terms, baseline) if terms is not None else FORMS[name]()
+    return FORMS[name].from_terms(terms, baseline, observed) if terms is not None else FORMS[name]()

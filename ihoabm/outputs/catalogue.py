@@ -70,6 +70,10 @@ class LedgerLike(Protocol):
         """Payments to providers for care by setting in one contract year, GBP."""
         ...
 
+    def year_flows(self, year: int) -> dict[tuple[str, str, str], int]:
+        """Pence by (payer, payee, category) in one contract year."""
+        ...
+
 
 class ModelLike(Protocol):
     """What the catalogue reads from a model (`ihoabm.core.model.IHOModel` has all of it)."""
@@ -117,6 +121,35 @@ class TallyRatio:
 
     def __str__(self) -> str:
         return f"tally {self.numerator!r} / tally {self.denominator!r} over the year"
+
+
+@dataclass(frozen=True)
+class TallyComplement:
+    """One minus one tally series' year total (or year-end level) over another's: the share not counted."""
+
+    numerator: str
+    denominator: str
+
+    def year(self, m: ModelLike, y: int) -> float:
+        """The value for simulation year `y` (1 when the denominator is 0)."""
+        return 1.0 - m.tally.year_total(self.numerator, y) / max(m.tally.year_total(self.denominator, y), 1)
+
+    def __str__(self) -> str:
+        return f"1 - tally {self.numerator!r} / tally {self.denominator!r} over the year (levels: at year end)"
+
+
+@dataclass(frozen=True)
+class LedgerCategory:
+    """Transfers of one ledger category in a contract year, GBP."""
+
+    category: str
+
+    def year(self, m: ModelLike, y: int) -> float:
+        """The value for contract year `y`."""
+        return sum(p for (_, _, c), p in m.ledger.year_flows(y).items() if c == self.category) / 100
+
+    def __str__(self) -> str:
+        return f"ledger: transfers of category {self.category!r} in the contract year"
 
 
 @dataclass(frozen=True)
@@ -236,7 +269,7 @@ class StateRatio:
         return f"model.{self.numerator} / model.{self.denominator}"
 
 
-YearSource = Tally | TallyRatio | SettingSpend | YearResult | Priced | State
+YearSource = Tally | TallyRatio | TallyComplement | LedgerCategory | SettingSpend | YearResult | Priced | State
 LiveSource = Tally | Balance | Received | State | StateRatio
 
 
@@ -256,6 +289,7 @@ class Metric:
         setting: The care setting or organisation it is about, if any (for colours and grouping).
         flow: The provider network edge (from, to) whose patient flow it counts, if any.
         note: Anything more about how it is counted.
+        decimals: True if its counts by group are not whole numbers (QALYs), so by_group.csv keeps decimals.
     """
 
     name: str
@@ -268,6 +302,7 @@ class Metric:
     setting: str = ""
     flow: tuple[str, str] | None = None
     note: str = ""
+    decimals: bool = False
 
     @property
     def counted(self) -> str:
@@ -311,7 +346,7 @@ def _series(name: str, label: str, unit: str, kind: Kind = "daily count", **kw: 
 _METRICS = (
     # annual.csv, in column order
     Metric("population", "Residents", "people", "level", tally=True, annual=Tally("population")),
-    _count("deaths", "Deaths", "deaths"),
+    _count("deaths", "Deaths", "deaths", grouped=True),
     _count("gp_appointments", "GP appointments", "appointments", grouped=True),
     _count("ae_attendances", "A&E attendances", "attendances", grouped=True, live=Tally("ae_attendances")),
     _count("ambulance_incidents", "999 incidents", "incidents", live=Tally("ambulance_incidents")),
@@ -362,7 +397,8 @@ _METRICS = (
     _count("day_cases", "Day cases", "day cases"),
     _count("elective_cancelled", "Cancelled elective admissions", "admissions"),
     _count("conveyed_elsewhere", "Ambulance conveyances to other hospitals", "conveyances"),
-    _count("boarding_days", "Boarding days (admitted, waiting in A&E for a bed)", "days"),
+    _count("boarding_days", "Boarding days (admitted, waiting in A&E for a bed)", "days", grouped=True,
+           note="admitted patients still waiting in A&E for a bed at each midnight"),
     _count("births", "Births", "births"),
     _count("nel_marginal_admissions", "Marginal emergency admissions", "admissions",
            note="patients the trust could have sent home, admitted by its readiness to admit"),
@@ -370,6 +406,39 @@ _METRICS = (
            annual=Tally("caseload_size"), flow=("gp", "community")),
     _count("vw_step_up", "Virtual ward step-up admissions", "admissions"),
     _count("vw_step_down", "Virtual ward step-down admissions", "admissions", flow=("acute", "community")),
+    _count("nel_readmissions", "Emergency readmissions within 30 days", "admissions",
+           note="emergency admissions within 30 days of discharge from an emergency admission"),
+    Metric("rtt_within_18_weeks", "Waiting list within 18 weeks of referral", "share", "rate",
+           annual=TallyComplement("rtt_breaches", "waiting_list"),
+           note="at year end; the standard's weeks are oversight.rtt_weeks (18 in the shipped scenarios)"),
+    Metric("rtt_breaches", "People waiting longer than 18 weeks", "people", "level", tally=True,
+           annual=Tally("rtt_breaches"), note="longer than oversight.rtt_weeks since referral"),
+    Metric("rtt_sanctions", "Sanctions for waits over 18 weeks", "GBP", "money",
+           annual=LedgerCategory("rtt_sanction"),
+           note="paid to the ICB by the holder of its contract for planned care (the trust, or a host)"),
+    _count("elective_extra_capacity", "Extra elective capacity booked to meet the 18-week standard", "admissions",
+           note="additional sessions the trust books beyond what its payer buys, in admissions"),
+    Metric("ae_within_4_hours", "A&E attendances within 4 hours (proxy)", "share", "rate",
+           annual=TallyComplement("ae_four_hour_breaches", "ae_attendances"),
+           note="a breach is proxied by an admitted patient who found no free bed on arrival"),
+    _count("ae_four_hour_breaches", "A&E 4-hour breaches (proxy: admitted, no free bed on arrival)", "attendances",
+           note="the model has no clock inside A&E; exit block stands for a breach"),
+    _count("qalys", "Quality-adjusted life years lived", "QALYs", grouped=True, decimals=True,
+           note="living residents' utility summed over the days / 365: EQ-5D norms by age and sex less decrements "
+                "for long-term conditions, frailty, waiting for planned treatment and acute episodes"),
+    _count("deaths_ae_delay", "Deaths after a long wait in A&E for a bed", "deaths",
+           note="excess deaths within 30 days of a night waiting in A&E for a bed (included in deaths)"),
+    _count("deaths_not_admitted", "Deaths after being sent home from A&E at the margin", "deaths",
+           note="excess deaths in the weeks after a marginal patient was sent home (included in deaths)"),
+    _count("deaths_waiting", "Deaths after deteriorating on the elective waiting list", "deaths",
+           note="fatal deteriorations of people waiting longer than outcomes.long_wait_weeks (included in deaths)"),
+    _count("care_failure_crises", "Crises caused by care failures", "crises",
+           note="returns after being sent home from A&E, crises after unmet GP demand, deteriorations after a long "
+                "wait for planned treatment (included in crises)"),
+    _count("marginal_sent_home", "Marginal A&E patients sent home", "attendances",
+           note="patients the trust could have admitted, neither admitted nor given a virtual-ward place"),
+    _count("elective_wait_days", "Days waited for planned treatment", "days", grouped=True,
+           note="people on the elective waiting list, counted each day"),
     # daily.csv only
     _series("caseload_crises", "Crises among caseload patients", "crises"),
     _series("proactive_crises", "Crises among patients in GP proactive care", "crises"),
@@ -418,10 +487,13 @@ DAILY = (
     "community_contacts", "caseload_contacts", "ucr_contacts", "vw_contacts", "discharge_contacts",
     "virtual_ward_admissions", "vw_step_up", "vw_step_down", "supported_discharges", "bed_days",
     "delayed_discharge_days", "boarding_days", "beds_available", "caseload_size", "waiting_list",
-    "caseload_expected_crises", "proactive_expected_crises", "population",
+    "caseload_expected_crises", "proactive_expected_crises", "population", "nel_readmissions",
+    "rtt_breaches", "elective_extra_capacity", "ae_four_hour_breaches", "qalys", "deaths_ae_delay",
+    "deaths_not_admitted", "deaths_waiting", "care_failure_crises", "marginal_sent_home", "elective_wait_days",
 )
 # by_group.csv's counts after population, in the file's (fixed) order.
-BY_GROUP = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet")
+BY_GROUP = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet", "qalys",
+            "deaths", "elective_wait_days", "boarding_days")
 
 ANNUAL = tuple(m.name for m in _METRICS if m.annual is not None)
 LIVE = tuple(m.name for m in _METRICS if m.live is not None)

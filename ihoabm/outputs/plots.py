@@ -8,8 +8,13 @@ labels and units come from the outputs catalogue (`ihoabm.outputs.catalogue`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ihoabm.outputs import catalogue
 from ihoabm.scenario import Scenario
@@ -20,6 +25,9 @@ SETTING_COLOURS = {"acute": "#c0392b", "community": "#27ae60", "primary": "#2980
 # Organisations' colours: the settings', and the host's (it holds the prevention budget).
 ORG_COLOURS = {**SETTING_COLOURS, "host": SETTING_COLOURS["prevention"], "icb": "#34495e"}
 SURPLUSES = ("acute_surplus", "community_surplus", "host_surplus")
+# Comparison arms beside the reference, in order: distinct from each other, and readable on white.
+ARM_COLOURS = ("#2980b9", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d", "#d4ac0d",
+               "#2c3e50")
 
 
 def activity(daily: pd.DataFrame, scenario: Scenario) -> Figure:
@@ -72,23 +80,56 @@ def spending(annual: pd.DataFrame) -> Figure:
     return fig
 
 
-def comparison(comp: pd.DataFrame, label_a: str, label_b: str,
+def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
                metrics: tuple[str, ...] = catalogue.PLOTTED_DIFFERENCES) -> Figure:
-    """Paired differences (B minus A) by year with 95% intervals: the trajectory of the effect."""
-    fig = Figure(figsize=(3.6 * len(metrics), 3.8))
+    """Paired differences from the reference by year with 95% intervals: the trajectory of each arm's effect.
+
+    One panel per metric; in each, one colour per arm (its mean difference from the reference, and the band
+    of its 95% interval). The reference is the zero line.
+
+    Args:
+        comp: `arm_differences` rows (or, for one arm, `paired_differences` rows, which have no `arm` column).
+        reference: The first arm's label.
+        arms: The other arms' labels, in order (one label for one arm).
+        metrics: Metrics to plot, one panel each.
+    """
+    arms = [arms] if isinstance(arms, str) else list(arms)
+    if len(arms) > len(ARM_COLOURS):
+        raise ValueError(f"at most {len(ARM_COLOURS)} arms beside the reference can be plotted (got {len(arms)})")
+    fig = Figure(figsize=(3.6 * len(metrics), 4.3), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    years = sorted(int(y) for y in comp["year"].unique())
+    # With one year there is no band to draw: an error bar each, side by side.
+    dodge = {arm: (k - (len(arms) - 1) / 2) * 0.12 if len(years) == 1 else 0.0 for k, arm in enumerate(arms)}
     for ax, metric in zip(axes, metrics, strict=True):
-        d = comp[comp["metric"] == metric]
         money = catalogue.metric(metric).kind == "money"
         scale = 1e6 if money else 1.0
-        ax.fill_between(d["year"], d["diff_lo"] / scale, d["diff_hi"] / scale, color="#3498db", alpha=0.3,
-                        label="95% interval")
-        ax.plot(d["year"], d["diff"] / scale, marker="o", color="#2c3e50", label="mean difference")
-        ax.axhline(0, color="grey", lw=0.8)
+        ax.axhline(0, color="grey", lw=0.9, label=f"{reference} (the reference)")
+        for arm, colour in zip(arms, ARM_COLOURS, strict=False):
+            d = comp[comp["metric"] == metric]
+            d = (d[d["arm"] == arm] if "arm" in d.columns else d).sort_values("year")
+            x = d["year"].to_numpy(dtype=float) + dodge[arm]
+            mean, lo, hi = (d[c].to_numpy(dtype=float) / scale for c in ("diff", "diff_lo", "diff_hi"))
+            if len(years) > 1:
+                ax.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
+            else:
+                ax.errorbar(x, mean, yerr=[mean - lo, hi - mean], fmt="none", ecolor=colour, capsize=4)
+            ax.plot(x, mean, marker="o", ms=4, color=colour, label=f"{arm} minus {reference}")
         ax.set_title(catalogue.axis(metric, scale, "" if money else "a year"), fontsize=10)
         ax.set_xlabel("year")
-    axes[0].set_ylabel(f"{label_b} minus {label_a}")
-    axes[0].legend(fontsize=8)
-    fig.suptitle(f"{label_b} vs {label_a} (paired, common random numbers)")
-    fig.tight_layout()
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        if len(years) <= 12:
+            ax.set_xticks(years)
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3, lw=0.5)
+    axes[0].set_ylabel(f"difference from {reference}")
+    handles, labels = axes[0].get_legend_handles_labels()
+    if len(years) > 1:
+        handles.append(Patch(color="grey", alpha=0.25, lw=0))
+    else:
+        handles.append(Line2D([], [], color="grey", marker="_", ms=10, ls="none"))
+    labels.append("95% interval of the paired differences")
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5), fontsize=9, frameon=False)
+    fig.suptitle(f"{', '.join(arms)} vs {reference} (paired, common random numbers)")
     return fig

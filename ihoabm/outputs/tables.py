@@ -13,7 +13,7 @@ import pandas as pd
 
 from ihoabm.core.population import AGE_BANDS, DAYS_PER_YEAR, LTC_GROUPS
 from ihoabm.outputs import catalogue
-from ihoabm.outputs.tally import COUNTS, GROUPED, Tally
+from ihoabm.outputs.tally import COUNTS, DECIMALS, GROUPED, Tally
 
 # annual.csv: which run and year, then every annual metric of the catalogue in its order.
 ANNUAL_COLUMNS = (*catalogue.IDENTIFIERS, *catalogue.ANNUAL)
@@ -64,7 +64,8 @@ def by_group(m: RunModel) -> pd.DataFrame:
         })
         df["population"] = m.group_population(y)
         for i, name in enumerate(GROUPED):
-            df[name] = m.tally.grouped[y, i]
+            values = m.tally.grouped[y, i]
+            df[name] = values if name in DECIMALS else np.rint(values).astype(np.int64)
         frames.append(df)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

@@ -15,6 +15,7 @@ from ihoabm.outputs import catalogue
 COUNTS = catalogue.DAILY
 GROUPED = catalogue.BY_GROUP
 STOCKS = catalogue.LEVELS
+DECIMALS = tuple(n for n in GROUPED if catalogue.METRICS[n].decimals)   # by-group values that are not whole
 
 
 class Tally:
@@ -23,7 +24,7 @@ class Tally:
     def __init__(self, days: int, years: int) -> None:
         self.index = {name: i for i, name in enumerate(COUNTS)}
         self.daily = np.zeros((days, len(COUNTS)), dtype=np.float64)
-        self.grouped = np.zeros((years, len(GROUPED), N_GROUPS), dtype=np.int64)
+        self.grouped = np.zeros((years, len(GROUPED), N_GROUPS), dtype=np.float64)
         self.gindex = {name: i for i, name in enumerate(GROUPED)}
         self.day = 0
         self.year = 0
@@ -41,8 +42,12 @@ class Tally:
         total = groups.size if weights is None else float(weights.sum())
         self.daily[self.day, self.index[name]] += total
         if name in self.gindex and groups.size:
-            self.grouped[self.year, self.gindex[name]] += np.bincount(groups, weights, minlength=N_GROUPS)\
-                .astype(np.int64)
+            self.grouped[self.year, self.gindex[name]] += np.bincount(groups, weights, minlength=N_GROUPS)
+
+    def add_by_group(self, name: str, per_group: np.ndarray) -> None:
+        """Add today's amount for each reporting group (an array of length N_GROUPS) of a grouped series."""
+        self.daily[self.day, self.index[name]] += float(per_group.sum())
+        self.grouped[self.year, self.gindex[name]] += per_group
 
     def today(self, name: str) -> float:
         """Today's value so far."""

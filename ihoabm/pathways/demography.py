@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ihoabm.core.population import DAYS_PER_YEAR, DEAD, HOME
+from ihoabm.pathways import harm, quality
 from ihoabm.scenario.loader import ScenarioError
 
 if TYPE_CHECKING:
@@ -14,20 +15,22 @@ if TYPE_CHECKING:
 
 
 def deaths(m: World) -> None:
-    """Draw today's deaths and take the dead out of every bed, list and caseload."""
+    """Today's deaths, drawn and those care failures scheduled; take the dead out of every bed, list and caseload."""
     pop = m.pop
     idx, _ = m.tables["death"].draw(m.streams["death"], 0)
-    idx = np.unique(idx)
+    idx = np.union1d(idx, harm.due_deaths(m))
     idx = idx[pop.state[idx] != DEAD]
     if idx.size == 0:
         return
     m.release_from_care(idx)
+    harm.record_deaths(m, idx)
+    quality.remove(m, idx)
     pop.state[idx] = DEAD
     pop.on_caseload[idx] = False
     pop.proactive[idx] = False
     pop.waiting_since[idx] = -1
     pop.deaths += idx.size
-    m.tally.add("deaths", idx.size)
+    m.tally.add_group("deaths", pop.group[idx])
     m.tracker.record(idx, "died")
     if pop.deaths == pop.n:
         # Nobody is left to be born to or cared for: the run cannot go on, and its rates would be 0 / 0.

@@ -1,4 +1,7 @@
-"""Elective care: referrals join a waiting list; admissions as capacity, purchased volume and beds allow."""
+"""Elective care: referrals join a waiting list; admissions as capacity, purchased volume and beds allow.
+
+Capacity is what the payer buys plus any extra sessions the trust has booked to meet the 18-week standard.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ def elective(m: World) -> None:
     m.accounts.record("outpatient", attendances)
 
     rng = m.streams["elective"]
-    per_day = e.capacity_per_1000 * m.population_size() / 1000 / DAYS_PER_YEAR * m.elective_purchase_share()
+    purchased = e.capacity_per_1000 * m.population_size() / 1000 / DAYS_PER_YEAR * m.elective_purchase_share()
+    per_day = m.acute.elective_sessions(purchased)
+    m.tally.add("elective_extra_capacity", per_day - purchased)
     n = int(per_day) + int(rng.random() < per_day - int(per_day))
     candidates = m.waiting_list.front(n)
     ready = candidates[pop.state[candidates] == HOME]
@@ -55,3 +60,5 @@ def elective(m: World) -> None:
         placed = m.acute.place(admitted_ordinary, los, np.zeros(admitted_ordinary.size, bool), True, m.day)
         if placed != admitted_ordinary.size:
             raise RuntimeError("elective admissions exceeded free beds")
+    weeks = m.scenario.oversight.rtt_weeks
+    m.tally.set("rtt_breaches", m.waiting_list.waiting_longer_than(weeks * 7, m.day, pop.waiting_since))

@@ -8,6 +8,7 @@ import numpy as np
 
 from ihoabm.core.hazards import at_home
 from ihoabm.core.population import VIRTUAL_WARD
+from ihoabm.pathways import harm
 from ihoabm.pathways.episodes import ACUITY, COLUMNS, DEST, MARGIN, ROUTE, THIN, Episodes
 from ihoabm.pathways.inpatient import admit_emergency
 from ihoabm.providers.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
@@ -105,5 +106,9 @@ def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> No
         m.tally.add("vw_step_up", rows.size)
         m.tracker.record(rows, "virtual ward (instead of admission)")
     m.tally.add("nel_marginal_admissions", int(np.count_nonzero(admit_marginal)))
+    harm.sent_home(m, arrivals.rows, marginal, clinical | admit_marginal | places)
+    without_bed = m.acute.arrivals_without_bed
     admit_emergency(m, arrivals.take(clinical), marginal=False)
     admit_emergency(m, arrivals.take(admit_marginal), marginal=True)
+    # The model has no clock inside A&E: an admitted patient who finds no free bed stands for a 4-hour breach.
+    m.tally.add("ae_four_hour_breaches", m.acute.arrivals_without_bed - without_bed)

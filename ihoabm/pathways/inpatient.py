@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ihoabm.core.population import DELAYED, HOME, INPATIENT, VIRTUAL_WARD
+from ihoabm.pathways import harm
 from ihoabm.pathways.episodes import LOS, SUPPORT, ZERO, Episodes
+
+READMISSION_DAYS = 30   # the NHS indicator's window: an emergency readmission within 30 days of discharge
 
 if TYPE_CHECKING:
     from ihoabm.core.world import World
@@ -42,12 +45,18 @@ def admit_emergency(m: World, ep: Episodes, marginal: bool) -> None:
         m.community.remove(ep.rows[on_vw])
     zero = ep.u[:, ZERO] < (a.zero_day_share_marginal if marginal else a.zero_day_share_clinical)
     groups = pop.group[ep.rows]
+    readmission = m.day - pop.last_emergency_discharge[ep.rows] <= READMISSION_DAYS
     m.tally.add_group("nel_admissions", groups)
     m.tally.add("nel_zero_day_admissions", int(np.count_nonzero(zero)))
+    m.tally.add("nel_readmissions", int(np.count_nonzero(readmission)))
     m.accounts.record("nel_short", int(np.count_nonzero(zero)))
     m.accounts.record("nel_long", int(np.count_nonzero(~zero)))
+    # Readmissions are admissions too; counted apart as well, for contracts that pay them differently.
+    m.accounts.record("nel_readmission_short", int(np.count_nonzero(zero & readmission)))
+    m.accounts.record("nel_readmission_long", int(np.count_nonzero(~zero & readmission)))
     m.tracker.record(ep.rows[zero], "emergency admission (same-day discharge)")
     pop.state[ep.rows[zero]] = HOME
+    pop.last_emergency_discharge[ep.rows[zero]] = m.day
     stay = ep.take(~zero)
     if len(stay) == 0:
         return
@@ -105,18 +114,21 @@ def _leave(m: World, beds: np.ndarray, state: int, event: str) -> np.ndarray:
     m.tally.add("nel_overnight_los_days", float((m.day - acute.admit_day[emergency]).sum()))
     rows = acute.vacate(beds)
     m.pop.state[rows] = state
+    m.pop.last_emergency_discharge[rows[~acute.elective[beds]]] = m.day
     m.tracker.record(rows, event)
     return rows
 
 
 def census(m: World) -> None:
-    """Midnight bed census: bed days, delayed days, A&E waits for a bed, and bed pressure."""
+    """Midnight bed census: bed days, delayed days, A&E waits for a bed (and the harm they do), bed pressure."""
     acute = m.acute
     occupied_beds = np.flatnonzero(acute.occupant >= 0)
     rows = acute.occupant[occupied_beds]
+    delayed = rows[m.pop.state[rows] == DELAYED]
     m.tally.add_group("bed_days", m.pop.group[rows])
-    m.tally.add("delayed_discharge_days", int(np.count_nonzero(m.pop.state[rows] == DELAYED)))
-    m.tally.add("boarding_days", acute.queue_rows.size)
+    m.tally.add("delayed_discharge_days", delayed.size)
+    m.tally.add_group("boarding_days", m.pop.group[acute.queue_rows])
+    harm.after_census(m, acute.queue_rows, delayed)
     m.tally.add("beds_available", acute.beds)
     m.tally.add("vw_contacts", m.community.vw_rows.size)
     acute.record_occupancy(occupied_beds.size)

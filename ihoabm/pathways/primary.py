@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ihoabm.core.hazards import at_home
+from ihoabm.pathways import harm
 from ihoabm.pathways.episodes import COLUMNS, Episodes
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def gp_demand(m: World) -> tuple[Episodes, Episodes]:
     groups = pop.group[idx]
     m.tally.add_group("gp_appointments", groups[met])
     m.tally.add_group("gp_unmet", groups[~met])
+    harm.unmet_gp(m, idx[~met])
     m.tracker.record(idx[met], "GP appointment")
     overflow = ~met & (u[:, 0] < p.unmet_to_ae_share)
     referred = met & (u[:, 1] < p.gp_emergency_referral_share)

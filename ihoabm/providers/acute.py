@@ -4,6 +4,10 @@ The trust's behaviour is the model's main incentive channel. Each month it compa
 a marginal emergency admission (what its contracts pay for one more short stay minus its variable cost)
 and its bed pressure, and moves its readiness to admit marginal A&E patients and its discharge urgency
 toward what those signals favour. It never reads which contract form is in force, only its prices.
+
+Oversight adds two pressures (`ihoabm.providers.regulator`): below the 4-hour standard the trust is readier to
+admit a marginal patient (admission stops the A&E clock); below the 18-week standard it books extra elective
+sessions, at a cost, to bring the waiting list back within the standard.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class AcuteTrust(mesa.Agent):
         self.fixed_charged_this_year = 0.0
         self.marginal_margin = 0.0
         self.occupancy_recent = 0.85      # a 30-day moving average of midnight occupancy: bed pressure
+        self.four_hour_pressure = 0.0     # shortfall below the 4-hour standard, per 10 points (regulator)
+        self.extra_elective = 0.0         # extra elective capacity booked, a share of what the payer buys
+        self.arrivals_without_bed = 0     # emergency admissions that found no free bed on arrival, ever
+        self._extra_booked = 0.0          # admissions' worth of extra sessions booked since the last costing
 
     # --- capacity ---------------------------------------------------------------------------------
     @property
@@ -64,10 +72,13 @@ class AcuteTrust(mesa.Agent):
 
     def admit_emergency(self, rows: np.ndarray, los: np.ndarray, support: np.ndarray, day: int) -> None:
         """Emergency overnight admissions: a bed if free, otherwise wait in A&E (never over capacity)."""
+        waiting, arriving = self.queue_rows.size, rows.size
         rows = np.concatenate([self.queue_rows, rows])
         los = np.concatenate([self.queue_los, los])
         support = np.concatenate([self.queue_support, support])
         k = self.place(rows, los, support, elective=False, day=day)
+        # Those already waiting go first; the arrivals left over wait in A&E (the 4-hour breach proxy).
+        self.arrivals_without_bed += arriving - max(k - waiting, 0)
         self.queue_rows, self.queue_los, self.queue_support = rows[k:], los[k:], support[k:]
 
     def beds_of(self, rows: np.ndarray) -> np.ndarray:
@@ -103,12 +114,18 @@ class AcuteTrust(mesa.Agent):
         substitution = self.model.scenario.acute.vw_substitution
         return u < self.admission_propensity * np.where(alternative, 1.0 - substitution, 1.0)
 
+    def elective_sessions(self, purchased_per_day: float) -> float:
+        """Today's elective capacity: what the payer buys plus the extra sessions the trust has booked."""
+        extra = purchased_per_day * self.extra_elective
+        self._extra_booked += extra
+        return purchased_per_day + extra
+
     def los_multiplier(self) -> float:
         """How much of the clinical length of stay the trust's discharge effort leaves."""
         return 1.0 - self.discharge_urgency
 
     def update_behaviour(self, marginal_income: float, bed_day_income: float) -> None:
-        """Monthly: move admission readiness and discharge urgency toward what money and beds favour.
+        """Monthly: move admission readiness and discharge urgency toward what money, beds and A&E favour.
 
         Args:
             marginal_income: What its contracts pay for one more short-stay emergency admission.
@@ -122,9 +139,11 @@ class AcuteTrust(mesa.Agent):
         # Reference point: the margin at national tariff, where the base propensity was observed.
         reference = p.nel_short_stay * (1 - a.variable_cost_share)
         pressure = max(self.occupancy_recent - 0.85, 0.0) / 0.10
+        # Below the 4-hour standard, admitting a marginal patient stops the clock: a pull towards admission.
         target = _logit(a.base_admission_propensity) \
             + a.margin_sensitivity * (self.marginal_margin - reference) / p.nel_short_stay \
-            - a.pressure_sensitivity * pressure
+            - a.pressure_sensitivity * pressure \
+            + self.model.scenario.oversight.four_hour_sensitivity * self.four_hour_pressure
         target_p = 1.0 / (1.0 + np.exp(-target))
         bed_day_margin = (bed_day_income - a.variable_cost_share * a.bed_day_cost) / a.bed_day_cost
         urgency = a.discharge_urgency_max / (1.0 + np.exp(-(a.pressure_sensitivity * pressure - bed_day_margin)))
@@ -132,13 +151,42 @@ class AcuteTrust(mesa.Agent):
         self.admission_propensity += speed * (target_p - self.admission_propensity)
         self.discharge_urgency += speed * (urgency - self.discharge_urgency)
 
+    def face_four_hour_pressure(self, pressure: float) -> None:
+        """Monthly, from the regulator: how far A&E falls below the 4-hour standard (per 10 points)."""
+        self.four_hour_pressure = pressure
+
+    def respond_to_rtt(self, pressure: float) -> None:
+        """Monthly: below the 18-week standard, book extra elective sessions in proportion to the shortfall.
+
+        Args:
+            pressure: How far the waiting list falls below the standard, per 10 percentage points (0 if not).
+        """
+        if self.model.scenario.acute.behaviour_fixed:
+            return
+        o = self.model.scenario.oversight
+        target = min(o.rtt_capacity_response * pressure, o.rtt_max_extra_capacity)
+        self.extra_elective += self.model.scenario.acute.behaviour_adjust_per_month * (target - self.extra_elective)
+
     # --- money ------------------------------------------------------------------------------------
+    def extra_session_cost(self) -> float:
+        """What an extra elective case costs beyond the variable cost every case carries, GBP.
+
+        Extra sessions are paid at premium rates or bought from independent providers at tariff, so a case in
+        one costs `extra_capacity_cost_share` of the mean elective tariff in all.
+        """
+        sc = self.model.scenario
+        p, e = sc.prices, sc.elective
+        mean_tariff = e.day_case_share * p.day_case + (1 - e.day_case_share) * p.elective_inpatient
+        return max(sc.oversight.extra_capacity_cost_share - sc.acute.variable_cost_share, 0.0) * mean_tariff
+
     def cost_today(self, variable_cost: float) -> float:
-        """Fixed share, staffed beds and today's variable costs."""
+        """Fixed share, staffed beds, extra elective sessions booked and today's variable costs."""
         a = self.model.scenario.acute
         fixed = self.fixed_cost_per_year / DAYS_PER_YEAR
         self.fixed_charged_this_year += fixed
-        return fixed + self.beds * a.bed_day_cost + variable_cost
+        sessions = self._extra_booked * self.extra_session_cost()
+        self._extra_booked = 0.0
+        return fixed + self.beds * a.bed_day_cost + sessions + variable_cost
 
     def estimate_fixed_cost(self, first_month_result: float) -> None:
         """A provisional fixed cost from the first month, so the burn-in trust is not shown a windfall."""
@@ -175,6 +223,10 @@ class WaitingList:
         """Take the treated out of the first `n`; those not treated keep their place at the front."""
         candidates = self.rows[:n]
         self.rows = np.concatenate([candidates[~np.isin(candidates, treated)], self.rows[n:]])
+
+    def waiting_longer_than(self, days: float, today: int, waiting_since: np.ndarray) -> int:
+        """How many people on the list have waited more than `days` (their referral day is `waiting_since`)."""
+        return int(np.count_nonzero(today - waiting_since[self.rows] > days))
 
     def remove_dead(self, pop_state: np.ndarray) -> None:
         """Drop those who have died."""

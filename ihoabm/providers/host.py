@@ -3,7 +3,8 @@
 It holds the capitated budget, pays sub-contracts, and invests in community capacity, prevention and GP
 proactive care through its own investment contracts (the model's funding step turns them into capacity).
 The host can be wrong: its beliefs start from a prior and move only with what it observes, it discounts
-uncertain returns by its risk appetite, and it can run a deficit.
+uncertain returns by its risk appetite, and it can run a deficit. A host in deficit buys less elective activity;
+when the waiting list then falls below the 18-week standard, regulatory pressure pushes it back to buying.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class HostProvider(mesa.Agent):
         self.evidence_years = np.zeros(len(LEVERS))
         self.invest = np.zeros(len(LEVERS))       # GBP a year per lever
         self.elective_purchase = 1.0              # share of elective capacity it pays for
+        self.affordability = 1.0                  # 1 until a deficit passes the risk-share corridor, then less
+        self.oversight_pressure = 0.0             # shortfall below the 18-week standard, per 10 points
         self.reserves = 0.0
         self.last_npv = np.zeros(len(LEVERS))
         # What the host buys with its investment; accrued and paid like any other contract.
@@ -88,7 +91,8 @@ class HostProvider(mesa.Agent):
         # A host in deficit beyond its risk-share corridor protects its position: it buys less elective
         # activity and invests less, the more so the deeper the deficit.
         affordability = float(np.clip(1.0 + (standing + corridor) / (2.0 * corridor), 0.0, 1.0))
-        self.elective_purchase = 0.8 + 0.2 * affordability
+        self.affordability = affordability
+        self._set_elective_purchase()
         npv = self.expected_npv()
         self.last_npv = npv
         budget = h.max_invest_share * contract_value * affordability
@@ -102,6 +106,17 @@ class HostProvider(mesa.Agent):
         self.invest += 0.5 * (target - self.invest)
         self.invest[self.invest < 1.0] = 0.0
         self._commit()
+
+    def meet_oversight(self, pressure: float) -> None:
+        """Monthly, from the regulator: how far the waiting list falls below the 18-week standard (per 10 points)."""
+        self.oversight_pressure = pressure
+        self._set_elective_purchase()
+
+    def _set_elective_purchase(self) -> None:
+        """Elective purchasing: cut by up to a fifth as affordability falls; oversight restores what was cut."""
+        cut = 0.2 * (1.0 - self.affordability)
+        restore = min(self.model.scenario.oversight.rtt_purchase_restore * self.oversight_pressure, 1.0)
+        self.elective_purchase = 1.0 - cut * (1.0 - restore)
 
     def _commit(self) -> None:
         """Put the investment plan into the host's investment contracts."""

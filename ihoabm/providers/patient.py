@@ -56,6 +56,11 @@ class Patient(mesa.Agent):
         return int(self.model.pop.frailty[self.row])
 
     @property
+    def utility(self) -> float:
+        """Quality of life on the EQ-5D scale from age, sex, conditions and frailty (0 once dead)."""
+        return float(self.model.pop.utility[self.row])
+
+    @property
     def care_state(self) -> str:
         """Where the person is today."""
         return STATE_NAMES[int(self.model.pop.state[self.row])]

@@ -59,8 +59,8 @@ class Wording:
 
     allowed: Mapping[str, str] = field(default_factory=lambda: dict(_ALLOWED))
     missing_section: str = ('required section is missing; list every section, or extend another scenario with '
-                            '[meta] extends = "baseline"')
-    unknown_help: str = "see ihoabm scenario show baseline"
+                            '[meta] extends = "pbr_2004"')
+    unknown_help: str = "see ihoabm scenario show pbr_2004"
     whole: str = "(scenario)"
 
 

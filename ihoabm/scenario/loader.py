@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ihoabm.scenario.errors import describe, shown
 from ihoabm.scenario.schema import Scenario
-from ihoabm.scenario.shipped import BUILTIN_DIR, builtin_names
+from ihoabm.scenario.shipped import BUILTIN_DIR, DEFAULT, RENAMED, builtin_names
 
 MAX_EXTENDS = 16           # files in one `meta.extends` chain, the scenario itself included
 MAX_NESTING = 8            # tables and arrays inside one another (a scenario needs 3: section, key, list)
@@ -60,7 +60,7 @@ def _locate(ref: str, relative_to: Path | None = None) -> Path | None:
     nearby = relative_to / path if relative_to is not None and not path.is_absolute() else None
     as_path = path.suffix == ".toml" or "/" in ref or "\\" in ref or _probe(path, "is_file")
     if not as_path:
-        candidate = BUILTIN_DIR / f"{ref}.toml"
+        candidate = BUILTIN_DIR / f"{RENAMED.get(ref, ref)}.toml"
         if _probe(candidate, "is_file"):
             return candidate
     if _probe(path, "exists"):
@@ -224,7 +224,7 @@ def resolve_raw(ref: str | Path) -> tuple[dict[str, Any], Path]:
         raw = _merge(raw, table)
         raw.get("meta", {}).pop("extends", None)
     meta = raw.setdefault("meta", {})
-    # A minimal child ([meta] extends = "baseline" plus overrides) is named after its file.
+    # A minimal child ([meta] extends = "pbr_2004" plus overrides) is named after its file.
     meta.setdefault("name", path.stem)
     if meta.get("schema_version") is None:
         meta.pop("schema_version", None)
@@ -278,12 +278,12 @@ def build(raw: dict[str, Any], origin: str) -> Scenario:
                             f"{MAX_NESTING} levels") from None
 
 
-def load_scenario(ref: str | Path = "baseline", overrides: dict[str, Any] | None = None,
+def load_scenario(ref: str | Path = DEFAULT, overrides: dict[str, Any] | None = None,
                   origin: str = "overrides") -> Scenario:
     """Load a built-in scenario by name or a TOML file by path, with optional overrides.
 
     Args:
-        ref: A built-in name (`baseline`, `iho_invest_to_save`, ...) or a path to a `.toml` file.
+        ref: A built-in name (`pbr_2004`, `iho_invest_to_save`, ...) or a path to a `.toml` file.
         overrides: Parameter overrides, as `section.key` or unambiguous flat key names.
         origin: How to name the overrides in error messages (for example "command line").
 

@@ -1,7 +1,7 @@
 """The scenario schema: every parameter of the model, typed and range-checked, immutable once built.
 
 Each section is a frozen pydantic model that refuses unknown keys. Defaults live in one place only, the
-embedded `baseline.toml`, where every value carries its source or the word "assumption".
+embedded `pbr_2004.toml`, where every value carries its source or the word "assumption".
 
 Every number is finite and bounded on both sides (the bounds are what the model can run; a property test
 draws scenarios from them), never a boolean or text; booleans are TOML booleans only; shares and
@@ -78,7 +78,8 @@ FiveBands = Annotated[list[_Item], Field(min_length=5, max_length=5)]       # 0-
 FiveQuintiles = Annotated[list[_Item], Field(min_length=5, max_length=5)]   # IMD quintile 1 (most deprived) .. 5
 FourFrailty = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # fit, mild, moderate, severe
 FourStreams = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # caseload, UCR, virtual ward, discharge
-ContractForm = Literal["block", "cost_plus", "activity", "shared_savings"]
+ContractForm = Literal["block", "cost_plus", "activity", "shared_savings"]        # a host's sub-contracts
+ServiceForm = Literal["activity", "marginal_rate", "blended", "block", "bundled_episode"]   # an ICB acute service
 
 
 def _sums_to_one(values: list[float]) -> bool:
@@ -299,13 +300,17 @@ class Prices(Section):
 
 
 class Contract(Section):
-    """How money flows: the payment regime and its levers."""
+    """How money flows: who holds the contracts, the payment forms, and their levers."""
 
-    regime: Literal["pbr", "blended", "iho"]
+    regime: Literal["icb", "iho"]
     icb_allocation_per_head: Money
     gp_capitation_per_weighted_head: Price
     ambulance_payment: Literal["per_incident", "block"]
     community_block_uplift: Annotated[Real, Field(ge=-0.5, le=0.5)]
+    acute_admissions_payment: ServiceForm
+    acute_ae_payment: ServiceForm
+    acute_planned_payment: ServiceForm
+    marginal_rate: Share
     blended_variable_share: Share
     capitation_level: Annotated[Real, Field(ge=0.01, le=3.0)]
     need_weighting: Flag
@@ -353,6 +358,52 @@ class Network(Section):
         return self
 
 
+class Oversight(Section):
+    """The oversight that surrounds payment: the 18-week and 4-hour standards and what missing them brings."""
+
+    rtt_standard: Share
+    rtt_weeks: Annotated[Real, Field(ge=1.0, le=104.0)]
+    rtt_sanction_per_breach: Money
+    rtt_capacity_response: Annotated[Real, Field(ge=0.0, le=10.0)]
+    rtt_max_extra_capacity: Share
+    extra_capacity_cost_share: Annotated[Real, Field(ge=0.0, le=5.0)]
+    rtt_purchase_restore: Annotated[Real, Field(ge=0.0, le=100.0)]
+    four_hour_standard: Share
+    four_hour_sensitivity: Annotated[Real, Field(ge=0.0, le=100.0)]
+
+
+Days = Annotated[Whole, Field(ge=1, le=365)]
+Utility = Annotated[Real, Field(ge=0.0, le=1.0)]     # a utility or a decrement of one (EQ-5D scale)
+
+
+class Outcomes(Section):
+    """Health: what care failures do to people (`pathways/harm.py`) and quality of life (`pathways/quality.py`).
+
+    Each effect follows a care event; `health_effects = false` switches every effect of care on health off.
+    """
+
+    health_effects: Flag
+    boarding_death_risk: Share                 # excess 30-day mortality of one episode waiting in A&E for a bed
+    death_window_days: Days
+    sent_home_crisis_risk: Share
+    sent_home_death_risk: Share
+    sent_home_window_days: Days
+    unmet_gp_crisis_risk: Share
+    unmet_gp_window_days: Days
+    long_wait_weeks: Annotated[Real, Field(ge=0.0, le=104.0)]
+    deterioration_per_year: Annotated[Real, Field(ge=0.0, le=10.0)]
+    deterioration_death_risk: Share
+    deconditioning_per_delayed_day: Annotated[Real, Field(ge=0.0, le=1.0)]   # latent frailty score per day
+    norm_intercept: Utility
+    norm_male: Annotated[Real, Field(ge=-0.2, le=0.2)]
+    norm_age: Annotated[Real, Field(ge=-0.01, le=0.01)]
+    norm_age_squared: Annotated[Real, Field(ge=-0.001, le=0.001)]
+    utility_per_ltc: Utility
+    utility_frailty: FourFrailty[Utility]
+    utility_waiting: Utility
+    utility_episode: Utility
+
+
 class Scenario(Section):
     """A fully resolved scenario: the single source of parameters for one model run."""
 
@@ -370,12 +421,16 @@ class Scenario(Section):
     contract: Contract
     host: Host
     network: Network
+    oversight: Oversight
+    outcomes: Outcomes
 
     @model_validator(mode="after")
     def _burn_in_for_observed_contracts(self) -> Scenario:
-        if self.contract.regime != "pbr" and self.run.burn_in_years < 1:
+        c = self.contract
+        forms = (c.acute_admissions_payment, c.acute_ae_payment, c.acute_planned_payment)
+        if (c.regime != "icb" or any(f != "activity" for f in forms)) and self.run.burn_in_years < 1:
             raise _rule("run.burn_in_years,contract.regime",
-                        "burn_in_years must be at least 1 for the blended and iho regimes: their contracts are set "
-                        "from the costs observed in the burn-in year",
-                        f"burn_in_years = {self.run.burn_in_years}, regime = {shown(self.contract.regime)}")
+                        "burn_in_years must be at least 1 for the iho regime and for acute payments other than "
+                        "activity: their contracts are set from what was observed in the burn-in year",
+                        f"burn_in_years = {self.run.burn_in_years}, regime = {shown(c.regime)}")
         return self

@@ -9,6 +9,9 @@ import tomllib
 from pathlib import Path
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
+# Names a shipped scenario had before, so files and commands that use them keep working.
+RENAMED = {"baseline": "pbr_2004"}
+DEFAULT = "pbr_2004"   # the calibrated reference: Payment by Results as introduced from 2004
 
 
 def builtin_names() -> list[str]:

@@ -62,7 +62,7 @@ class SweepMeta(_Strict):
     name: Identifier
     description: str = ""
     question: str = ""
-    scenario: str = "baseline"
+    scenario: str = "pbr_2004"
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 1
     replications: Annotated[int, Field(ge=1, le=10_000)] = 1
     paired: bool = True
@@ -323,7 +323,7 @@ def _check_parameters(spec: SweepSpec, fixed: dict[str, Any]) -> list[Parameter]
         name = _normalise(p.name)
         if name is None:
             raise SweepError(f"{at}.name: {p.name!r} is not a scenario key; use section.key, e.g. "
-                             "contract.capitation_level (see `ihoabm scenario show baseline`)")
+                             "contract.capitation_level (see `ihoabm scenario show pbr_2004`)")
         if name == "run.seed":
             raise SweepError(f"{at}.name: run.seed cannot be swept; run seeds derive from sweep.seed")
         if name in seen:

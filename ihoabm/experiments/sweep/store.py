@@ -17,27 +17,266 @@ points at a missing part. The records and parts are the truth: the runs and resu
 from them, so copying, moving or resuming a folder never changes which runs are counted, and `--resume` sees
 exactly which runs are missing. The folder follows the output-folder contract of `ihoabm.outputs.folder`:
 files ihoabm did not write are never touched, and one sweep at a time writes to it.
+
+Reading for the report goes through `Table`, named numpy columns read with pyarrow (or the csv module) and
+written with the csv module, so `ihoabm sweep-report` starts without pandas. Its reading, its inference of a
+column's type and its CSV text follow pandas (`read_parquet`, `read_csv`, `DataFrame(rows)`,
+`to_csv(index=False)`), so the report is byte for byte the one pandas writes: tests/test_sweeps.py checks this.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import math
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from ihoabm.outputs.folder import MANIFEST, OutputError, OutputFolder, atomic_write, package_version, sha256_of
 
 RUNS_FIRST = ("run_id", "arm", "point", "replication", "seed")
 RUNS_LAST = ("status", "error", "wall_time_s", "scenario_hash", "package_version", "finished_at", "host", "pid")
+RESULTS_EMPTY = ("run_id", "arm", "point", "replication", "year")
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class FolderError(OutputError):
     """The output folder cannot be used as asked (locked, or holds a different sweep)."""
+
+
+# --- tables without pandas -----------------------------------------------------------------------------------
+# What pandas reads as missing in a CSV file (read_csv's default na_values), and as true or false.
+CSV_MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                         "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+CSV_TRUE, CSV_FALSE = frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity)", re.IGNORECASE)
+
+
+def column(values: Sequence[Any]) -> np.ndarray:
+    """Python values as the column pandas makes of them in `DataFrame(rows)`.
+
+    Whole numbers give int64, numbers with or without missing values (None, NaN) float64, true/false alone bool,
+    no values at all float64; anything else (text, true/false beside missing values, only None) object.
+    """
+    if len(values) == 0:
+        return np.empty(0)
+    kinds = set()
+    for v in values:
+        if v is None:
+            kinds.add("none")
+        elif isinstance(v, bool | np.bool_):
+            kinds.add("bool")
+        elif isinstance(v, int | np.integer):
+            kinds.add("int")
+        elif isinstance(v, float | np.floating):
+            kinds.add("float")
+        else:
+            kinds.add("object")
+    try:
+        if kinds == {"bool"}:
+            return np.array(values, dtype=bool)
+        if kinds == {"int"}:
+            return np.array(values, dtype=np.int64)
+        if kinds and kinds <= {"int", "float", "none"} and kinds != {"none"}:
+            return np.array([math.nan if v is None else v for v in values], dtype=float)
+    except OverflowError:
+        pass
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def missing(values: np.ndarray) -> np.ndarray:
+    """Where a column holds no value (NaN, or None in an object column), as pandas' `isna`."""
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    if values.dtype.kind == "O":
+        return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in values), bool, len(values))
+    return np.zeros(len(values), dtype=bool)
+
+
+class Table:
+    """Named columns of one length, each a numpy array: the little of a data frame that the report needs.
+
+    Args:
+        columns: The columns by name, in order.
+        length: The number of rows, for a table without columns.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray], length: int | None = None) -> None:
+        self.columns = columns
+        self.length = len(next(iter(columns.values()))) if columns else (length or 0)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict[str, Any]]) -> Table:
+        """A table of dicts, one a row, as `pandas.DataFrame(rows)` makes it (a missing key is NaN)."""
+        names = list(dict.fromkeys(k for row in rows for k in row))
+        return cls({n: column([row.get(n, math.nan) for row in rows]) for n in names}, len(rows))
+
+    @classmethod
+    def blank(cls, names: Iterable[str]) -> Table:
+        """A table without rows, as `pandas.DataFrame(columns=names)`."""
+        return cls({n: np.empty(0, dtype=object) for n in names})
+
+    @property
+    def names(self) -> list[str]:
+        """Column names, in order."""
+        return list(self.columns)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    @property
+    def empty(self) -> bool:
+        """No rows (or no columns), as `DataFrame.empty`."""
+        return self.length == 0 or not self.columns
+
+    def take(self, rows: Any) -> Table:
+        """The rows at these positions (or where a boolean mask is true), in that order."""
+        if not self.columns:
+            return Table({}, len(np.arange(self.length)[rows]))
+        return Table({n: v[rows] for n, v in self.columns.items()})
+
+    def select(self, names: Iterable[str]) -> Table:
+        """These columns, in this order."""
+        return Table({n: self.columns[n] for n in names}, self.length)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Each row as a dict of Python values."""
+        lists = {n: v.tolist() for n, v in self.columns.items()}
+        for i in range(self.length):
+            yield {n: values[i] for n, values in lists.items()}
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The same table as a pandas data frame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.columns) if self.columns else pd.DataFrame()
+
+    def csv_text(self, values: np.ndarray) -> list[Any]:
+        """One column as `DataFrame.to_csv` hands it to the csv writer (missing values as empty text)."""
+        if values.dtype.kind == "f":
+            out = values.astype(str).astype(object)
+        else:
+            out = values.astype(object)
+        out[missing(values)] = ""
+        return out.tolist()
+
+    def write_csv(self, path: Path) -> None:
+        """Write as `DataFrame.to_csv(path, index=False)` does, byte for byte."""
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(self.names)
+            writer.writerows(zip(*(self.csv_text(v) for v in self.columns.values()), strict=True))
+
+    @staticmethod
+    def concat(tables: Sequence[Table]) -> Table:
+        """Rows of several tables, one after another, as `pandas.concat(ignore_index=True)`."""
+        if len(tables) == 1:
+            return tables[0]
+        names = list(dict.fromkeys(n for t in tables for n in t.names))
+        columns = {}
+        for name in names:
+            parts = [t[name] if name in t else np.full(len(t), math.nan) for t in tables]
+            kinds = {p.dtype.kind for p in parts}
+            if len(kinds) == 1 and kinds != {"O"}:
+                columns[name] = np.concatenate(parts)
+            elif kinds <= {"i", "u", "f"}:
+                columns[name] = np.concatenate([p.astype(float) for p in parts])
+            else:
+                columns[name] = np.concatenate([p.astype(object) for p in parts])
+        return Table(columns, sum(len(t) for t in tables))
+
+    @staticmethod
+    def read(path: Path) -> Table:
+        """A Parquet (pyarrow) or CSV file, read with the column types pandas would give it.
+
+        Raises:
+            ValueError: The file is not a readable table.
+        """
+        if path.suffix == ".csv":
+            return _read_csv(path)
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetFile(path).read(use_threads=False)
+        return Table({name: _from_arrow(table.column(i)) for i, name in enumerate(table.column_names)},
+                     table.num_rows)
+
+
+def _from_arrow(values: Any) -> np.ndarray:
+    """A pyarrow column as `to_pandas` gives it (nulls as NaN, or None in text), without importing pandas.
+
+    (pyarrow's own `to_numpy` initialises its pandas support, which imports pandas.) Numbers are read
+    straight from the column's buffers; text and other types go through Python objects.
+    """
+    kind = values.type
+    name = str(kind)
+    number = re.fullmatch(r"(u?int|float|double|halffloat)(\d*)", name)
+    if number and values.null_count == 0:
+        width = kind.bit_width // 8
+        dtype = np.dtype(f"{'u' if name.startswith('u') else 'i' if 'int' in name else 'f'}{width}")
+        parts = [np.frombuffer(c.buffers()[1], dtype=dtype)[c.offset:c.offset + len(c)] for c in values.chunks]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+    if name == "bool" and values.null_count == 0:
+        parts = [np.unpackbits(np.frombuffer(c.buffers()[1], dtype=np.uint8), bitorder="little")
+                 [c.offset:c.offset + len(c)].astype(bool) for c in values.chunks]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=bool)
+    items = values.to_pylist()
+    if number:
+        return np.array([math.nan if v is None else v for v in items], dtype=float)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _read_csv(path: Path) -> Table:
+    """A CSV file as `pandas.read_csv` reads it: int64, float64, bool or text columns, pandas' missing words."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [row for row in csv.reader(fh) if row]
+    if not rows:
+        raise ValueError(f"{path}: no columns to parse from file")
+    header, body = rows[0], rows[1:]
+    if any(len(row) > len(header) for row in body):
+        raise ValueError(f"{path}: a row has more fields than the header")
+    columns = {}
+    for j, name in enumerate(header):
+        columns[name] = _csv_column([row[j] if j < len(row) else "" for row in body])
+    return Table(columns, len(body))
+
+
+def _csv_column(words: list[str]) -> np.ndarray:
+    na = [w in CSV_MISSING for w in words]
+    values = [w for w, m in zip(words, na, strict=True) if not m]
+    if not values:
+        return np.full(len(words), math.nan)
+    if not any(na) and all(_INT.fullmatch(w) for w in values):
+        try:
+            return np.array([int(w) for w in words], dtype=np.int64)
+        except OverflowError:
+            pass
+    if all(_FLOAT.fullmatch(w) for w in values):
+        return np.array([math.nan if m else float(w) for w, m in zip(words, na, strict=True)])
+    if all(w in CSV_TRUE or w in CSV_FALSE for w in values):
+        flags = [math.nan if m else w in CSV_TRUE for w, m in zip(words, na, strict=True)]
+        return np.array(flags, dtype=bool) if not any(na) else column(flags)
+    out = np.empty(len(words), dtype=object)
+    out[:] = [math.nan if m else w for w, m in zip(words, na, strict=True)]
+    return out
 
 
 class SweepFolder:
@@ -159,23 +398,40 @@ class SweepFolder:
                 return path
         return None
 
-    def runs_table(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
-        """The runs table: ids, parameter values, seed, status, error, wall time, scenario hash, version."""
+    @staticmethod
+    def _run_rows(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         rows = []
         for rec in sorted(records.values(), key=lambda r: r["index"]):
             row = {k: rec.get(k) for k in RUNS_FIRST}
             row.update(rec.get("values", {}))
             row.update({k: rec.get(k) for k in RUNS_LAST})
             rows.append(row)
+        return rows
+
+    def runs_table(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
+        """The runs table: ids, parameter values, seed, status, error, wall time, scenario hash, version."""
+        import pandas as pd
+
+        rows = self._run_rows(records)
         if not rows:
             return pd.DataFrame(columns=list(RUNS_FIRST + RUNS_LAST))
         return pd.DataFrame(rows)
+
+    def runs(self, records: dict[str, dict[str, Any]]) -> Table:
+        """The runs table as `runs_table` gives it, without pandas."""
+        rows = self._run_rows(records)
+        return Table.from_rows(rows) if rows else Table.blank(RUNS_FIRST + RUNS_LAST)
 
     def write_runs_table(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """Rewrite the runs table from the records, atomically."""
         table = self.runs_table(records)
         self._write_table(table, "runs")
         return table
+
+    def _finished(self, records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The ok records that have a part, in design order."""
+        return sorted((r for r in records.values() if r.get("status") == "ok" and self._part(r["run_id"]) is not None),
+                      key=lambda r: r["index"])
 
     def results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """All finished runs' rows, in design order then year.
@@ -184,14 +440,15 @@ class SweepFolder:
         an ok record and a part, and is otherwise rebuilt from the parts. File times play no part, so a copied
         or moved folder counts the same runs.
         """
-        ok = sorted((r for r in records.values() if r.get("status") == "ok" and self._part(r["run_id"]) is not None),
-                    key=lambda r: r["index"])
+        import pandas as pd
+
+        ok = self._finished(records)
         wanted = {rec["run_id"] for rec in ok}
         out = self._cached_results(wanted)
         if out is None:
             frames = [self._read(self._part(rec["run_id"])) for rec in ok]  # type: ignore[arg-type]
             if not frames:
-                return pd.DataFrame(columns=["run_id", "arm", "point", "replication", "year"])
+                return pd.DataFrame(columns=list(RESULTS_EMPTY))
             out = pd.concat(frames, ignore_index=True)
         order = {rec["run_id"]: rec["index"] for rec in ok}
         key = out["run_id"].map(order)
@@ -212,7 +469,35 @@ class SweepFolder:
 
     @staticmethod
     def _read(path: Path) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+
+    def results_table(self, records: dict[str, dict[str, Any]]) -> Table:
+        """The rows `results` gives, read without pandas (the same cache rule, order and column types)."""
+        ok = self._finished(records)
+        wanted = {rec["run_id"] for rec in ok}
+        out = self._cached_table(wanted)
+        if out is None:
+            tables = [Table.read(self._part(rec["run_id"])) for rec in ok]  # type: ignore[arg-type]
+            if not tables:
+                return Table.blank(RESULTS_EMPTY)
+            out = Table.concat(tables)
+        order = {rec["run_id"]: rec["index"] for rec in ok}
+        key = np.array([order.get(r, math.nan) for r in out["run_id"].tolist()], dtype=float)
+        return out.take(np.lexsort((out["year"], key)))
+
+    def _cached_table(self, wanted: set[str]) -> Table | None:
+        table = self.table("results")
+        if not wanted or not table.is_file():
+            return None
+        try:
+            cached = Table.read(table)
+        except (OSError, ValueError):
+            return None
+        if "run_id" not in cached or {str(r) for r in cached["run_id"].tolist()} != wanted:
+            return None
+        return cached
 
     def write_results(self, records: dict[str, dict[str, Any]]) -> pd.DataFrame:
         """Rebuild the results table from the parts, atomically."""
@@ -229,4 +514,10 @@ class SweepFolder:
 
     def load_design(self) -> pd.DataFrame:
         """The planned runs."""
+        import pandas as pd
+
         return pd.read_parquet(self.design)
+
+    def design_table(self) -> Table:
+        """The planned runs, read without pandas."""
+        return Table.read(self.design)
