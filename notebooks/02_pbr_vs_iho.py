@@ -236,6 +236,46 @@ mech.columns = [f"IHO minus {c}, year {last}" for c in mech.columns]
 mech
 
 # %% [markdown]
+# ### What the difference does to people
+#
+# Activity and money are not the whole story. In the model care changes health (`docs/ODD.md`, section 7.13):
+# long waits in A&E for a bed, being sent home at the margin, waiting for planned treatment and unmet GP demand
+# all cost quality of life, and some of them cost lives. Below, over all the reported years, the IHO minus each
+# comparator in QALYs lived, in deaths after each kind of care failure, and in crises that care failures caused
+# (mean paired difference and 95% interval).
+
+# %%
+from ihoabm.experiments.stats import mean_interval
+from ihoabm.outputs import catalogue
+
+HEALTH = ["qalys", "deaths_ae_delay", "deaths_not_admitted", "deaths_waiting", "care_failure_crises"]
+health_totals = runs.groupby(["arm", "replication"])[[*HEALTH, "deaths"]].sum()
+pd.DataFrame({f"IHO minus {c}": {
+    catalogue.label(n): "{:+,.1f} ({:+,.1f} to {:+,.1f})".format(*mean_interval(
+        health_totals.loc[IHO, n] - health_totals.loc[c, n])) for n in HEALTH} for c in COMPARATORS})
+
+# %% [markdown]
+# Two things to notice, which the cell below checks. Deaths after a care failure are a small share of all
+# deaths (under a tenth): most people die of age and illness, as the life tables the model is calibrated to
+# say, and the harm of a payment system shows only as a difference between arms. And the difference in QALYs,
+# whatever its sign, is under 1% of the QALYs lived. Is it clear? The cell says, from its interval. Notebook 5
+# shows a contract where a saving is paid for in health.
+
+# %%
+care_failure_deaths = health_totals[HEALTH[1:4]].sum(axis=1).sum()
+share = care_failure_deaths / health_totals["deaths"].sum()
+print(f"Deaths after a care failure: {care_failure_deaths:,.0f}, {share:.1%} of all deaths")
+assert 0 < share < 0.1, (f"Deaths after a care failure are {share:.1%} of all deaths, not a small share (0 to 10%): "
+                         "check outcomes.* in the scenarios against docs/ODD.md 7.13, and the text above.")
+for c in COMPARATORS:
+    mean, lo, hi = mean_interval(health_totals.loc[IHO, "qalys"] - health_totals.loc[c, "qalys"])
+    clear = "no clear difference: the interval includes zero" if lo <= 0 <= hi else "the interval excludes zero"
+    lived = health_totals.loc[c, "qalys"].mean()
+    print(f"IHO minus {c}: {mean:+,.1f} QALYs ({lo:+,.1f} to {hi:+,.1f}) of {lived:,.0f} lived; {clear}")
+    assert abs(mean) < 0.01 * lived, (f"The IHO's QALY difference from {c} is {mean / lived:.1%} of the QALYs "
+                                      "lived, not under 1%: rewrite the text above to say how large it is.")
+
+# %% [markdown]
 # ### Statistically clear is not the same as important
 #
 # With enough replications almost any difference gets an interval that excludes zero. Ask instead:

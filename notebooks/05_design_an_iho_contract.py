@@ -43,7 +43,7 @@
 #
 # 1. say what each lever changes in the flow of money, and predict which provider reacts to it;
 # 2. recognise the failure modes of capitation: deficits when it is set too low, cut purchasing and longer
-#    waits, wider inequalities when it ignores need;
+#    waits, wider inequalities when it ignores need, and a saving that is paid for in health (stinting);
 # 3. compare a lead-provider and an alliance arrangement by who ends up with the surplus or deficit;
 # 4. put levers together into a contract and defend it to a sceptical board.
 
@@ -115,6 +115,7 @@ DESIGNS = {
     "under-funded": ("iho_underfunded", {}),
     "under-funded, ICB shares risk": ("iho_underfunded", {"contract.risk_share_corridor": 0.0,
                                                           "contract.risk_share_icb": 0.9}),
+    "under-funded, no 18-week pressure": ("iho_underfunded", {"oversight.rtt_purchase_restore": 0.0}),
     "invest-to-save premium": ("iho_invest_to_save", {}),
     "tied funding 5%": ("iho_lead_provider", {"contract.tied_funding_share": 0.05}),
     "alliance": ("iho_alliance", {}),
@@ -245,6 +246,107 @@ fig.tight_layout()
 # %% [markdown]
 # *Discussion:* sharing risk moves the deficit to the ICB. Does it change what happens to patients on the
 # waiting list? Who should hold the risk when the capitation was set too low?
+
+# %% [markdown]
+# ## Stinting: when a saving is a harm
+#
+# The central risk of capitation is **stinting**: a budget holder that saves money by giving less care. In the
+# model, care changes health (`docs/ODD.md`, section 7.13): a night waiting in A&E for a bed raises the risk of
+# death, a patient at the margin who is sent home may come back in crisis, waiting for planned treatment lowers
+# quality of life and some long waiters deteriorate into emergencies, and unmet GP demand raises the chance of
+# a crisis. Every run reports the quality-adjusted life years (QALYs) its residents lived, the deaths after
+# each kind of care failure and the crises that care failures caused.
+#
+# The under-funded contract is where stinting shows. Its host, in deficit beyond its corridor, buys less
+# planned care; the regulator's pressure on 18-week waits makes it restore part of the cut (section 7.12). The
+# design "under-funded, no 18-week pressure" takes that pressure away (`oversight.rtt_purchase_restore` 0), so
+# the host keeps the whole cut. Below, each of the two minus the adequately funded lead provider, PbR and
+# today's API, paired replication by replication and added up over the reported years: the mean and its 95%
+# interval.
+
+# %%
+from ihoabm.experiments.stats import mean_interval
+from ihoabm.outputs import catalogue
+
+STINTED = ["under-funded", "under-funded, no 18-week pressure"]
+AGAINST = ["lead provider", "PbR (2004 rules)", "API (today)"]
+CARE_FAILURE_DEATHS = ["deaths_ae_delay", "deaths_not_admitted", "deaths_waiting"]
+HARM = ["spend_total", "qalys", "elective_wait_days", "care_failure_crises", *CARE_FAILURE_DEATHS]
+LABELS = {name: catalogue.label(name) for name in HARM}
+LABELS["spend_total"] = catalogue.axis("spend_total", 1e6)
+LABELS["care_failure_deaths"] = "Deaths after a care failure, all three causes"
+
+totals = annual.groupby(["scenario", "replication"])[HARM].sum()
+totals["spend_total"] /= 1e6
+totals["care_failure_deaths"] = totals[CARE_FAILURE_DEATHS].sum(axis=1)
+
+
+def paired(design, reference):
+    """A design minus a reference, replication by replication: mean and 95% interval of each total."""
+    diff = totals.loc[design] - totals.loc[reference]
+    return {name: mean_interval(diff[name]) for name in diff.columns}
+
+
+harm = {(design, ref): paired(design, ref) for design in STINTED for ref in AGAINST}
+stint = {design: pd.DataFrame({ref: {name: m for name, (m, _, _) in harm[design, ref].items()} for ref in AGAINST})
+         for design in STINTED}
+pd.DataFrame({f"{design} minus {ref}": {LABELS[name]: f"{m:+,.1f} ({lo:+,.1f} to {hi:+,.1f})"
+                                        for name, (m, lo, hi) in rows.items()}
+              for (design, ref), rows in harm.items()})
+
+# %% [markdown]
+# Read the table down each column. Against the lead provider and against today's API, the under-funded
+# contract **spends less**: on a finance committee's spreadsheet, a saving. Against every comparator, including
+# PbR, its residents **live fewer QALYs** and **wait longer for planned treatment**, and against the lead
+# provider and PbR more of them **come to a crisis because care failed them**. The saving is paid for in health.
+#
+# Without the regulator's pressure on waits the host keeps the whole cut: it saves more against the lead
+# provider, its residents lose **more QALYs** than under the under-funded contract with that pressure, and care
+# failures cause more crises than under every comparator. Oversight is what limits the harm.
+#
+# Deaths after a care failure are rare at this population size: read them with their intervals, and do not
+# lean on their direction unless you run many more replications. The cell below checks the claims above
+# against the numbers the notebook has just computed.
+
+# %%
+for design in STINTED:
+    for ref in ("lead provider", "API (today)"):
+        d = stint[design][ref]
+        print(f"{design} minus {ref}: GBP {-d['spend_total']:,.2f} million saved, {-d['qalys']:,.1f} QALYs lost "
+              f"(GBP {d['spend_total'] * 1e6 / d['qalys']:,.0f} saved per QALY lost), "
+              f"{d['care_failure_crises']:+,.0f} crises caused by care failures, "
+              f"{d['care_failure_deaths']:+,.1f} deaths after a care failure")
+spend, qalys, waits, crises = (stint[STINTED[0]].loc[n] for n in ("spend_total", "qalys", "elective_wait_days",
+                                                                  "care_failure_crises"))
+assert spend["lead provider"] < 0 and spend["API (today)"] < 0, (
+    "The under-funded contract no longer spends less than the lead provider and today's API, as the text says. "
+    "Look at the table: if it now costs more, rewrite the paragraph above (or run more SEEDS if the interval is wide).")
+assert (qalys < 0).all(), (
+    f"The under-funded contract no longer loses QALYs against every comparator ({qalys.round(1).to_dict()}). "
+    "Check outcomes.* in the scenario and docs/ODD.md 7.13, then rewrite the paragraph above to match the table.")
+assert (waits > 0).all(), (
+    "The under-funded contract's residents no longer wait longer for planned treatment than under every "
+    "comparator; rewrite the paragraph above to match the table.")
+assert crises["lead provider"] > 0 and crises["PbR (2004 rules)"] > 0, (
+    f"Care-failure crises no longer rise against the lead provider and PbR ({crises.round(0).to_dict()}); "
+    "rewrite the paragraph above to match the table, or run more SEEDS.")
+unchecked = stint[STINTED[1]]
+assert unchecked.loc["spend_total", "lead provider"] < spend["lead provider"] and (
+    unchecked.loc["spend_total", "API (today)"] < 0), (
+    "Without 18-week pressure the host no longer saves more than with it, or no longer saves against the API: "
+    "rewrite the paragraph on oversight above to match the table.")
+assert unchecked.loc["qalys", "lead provider"] < qalys["lead provider"] and (unchecked.loc["qalys"] < 0).all(), (
+    "Without 18-week pressure residents no longer lose more QALYs than with it, or than every comparator: "
+    "check oversight.rtt_purchase_restore (docs/ODD.md 7.12) and rewrite the paragraph on oversight above.")
+assert (unchecked.loc["care_failure_crises"] > 0).all(), (
+    "Without 18-week pressure care-failure crises no longer rise against every comparator: rewrite the "
+    "paragraph on oversight above to match the table, or run more SEEDS.")
+
+# %% [markdown]
+# *Discussion:* the saving per QALY lost printed above is what the host's budget gained for each year of
+# healthy life its residents lost. Would your ICB accept a trade at that price? Which of the contract's levers
+# (a wider risk share, tied funding on waits, the regulator's 18-week pressure) would stop the host from making
+# it? What would the host's board see in its own accounts?
 
 # %% [markdown]
 # ## Lead provider or alliance

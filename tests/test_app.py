@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 import warnings
@@ -114,13 +115,30 @@ def test_year_to_date_restarts_each_year(stepped):
 def test_figures_draw_for_both_regimes(stepped):
     a, b = stepped
     for model in (a, b):
-        for fig in (figures.activity_figure(model), figures.money_figure(model), figures.journeys_figure(model),
-                    figures.network_figure(model), figures.network_figure(model, "money")):
+        for fig in (figures.activity_figure(model), figures.money_figure(model), figures.health_figure(model),
+                    figures.journeys_figure(model), figures.network_figure(model),
+                    figures.network_figure(model, "money")):
             assert isinstance(fig, Figure) and fig.axes
             assert figures.to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
     fig = figures.comparison_figure([a], b, ["A"], "B")
     assert len(fig.axes) == 2 * len(figures.COMPARED)
     assert figures.to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_health_series_are_running_totals_of_the_tally_and_labelled_from_the_catalogue(stepped):
+    model = stepped[1]
+    for name in catalogue.APP_HEALTH:
+        t, total = series.cumulative(model, name)
+        assert total[-1] == pytest.approx(model.tally.daily[:model.day, model.tally.index[name]].sum())
+        assert t[-1] == pytest.approx(model.day / 365)
+    assert series.cumulative(model, "qalys")[1][-1] > 0
+    fig = figures.health_figure(model)
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == list(figures.HEALTH_TITLES)
+    legend = [text.get_text() for text in fig.axes[1].get_legend().get_texts()]
+    assert [catalogue.label(n) for n in figures.HEALTH_DEATHS] == legend[-len(figures.HEALTH_DEATHS):]
+    fig = figures.comparison_figure([stepped[0]], model, ["A"], "B", figures.HEALTH_COMPARED)
+    assert len(fig.axes) == 2 * len(catalogue.APP_HEALTH)
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes[::2]] == [t for _, t, _ in figures.HEALTH_COMPARED]
 
 
 def test_comparison_figure_has_a_line_per_comparator_above_and_below(stepped):
@@ -220,6 +238,7 @@ def test_single_page_steps_a_week_and_redraws():
     after = {cls: w.value for w in _images(rc) for cls in w._dom_classes}
     assert after["ihoabm-activity"] != before["ihoabm-activity"]
     assert after["ihoabm-money"] is not None
+    assert after["ihoabm-health"] != before["ihoabm-health"]
 
 
 def test_single_page_bad_seed_and_population_show_messages_and_keep_working():
@@ -256,6 +275,11 @@ def test_comparison_page_steps_skips_burn_in_and_rejects_bad_seed():
     assert rc.find(v.Btn, children=["Skip burn-in"]).widget.disabled
     button(rc, "Step").click()
     assert "since the contracts began" in html_text(rc)
+    assert "<h3>Health</h3>" in html_text(rc)
+    for name in catalogue.APP_HEALTH[1:]:
+        assert f"<td>{html.escape(catalogue.label(name), quote=False)}</td>" in html_text(rc)
+    assert f"<td>{catalogue.axis('qalys')}</td>" in html_text(rc)
+    assert {"ihoabm-comparison", "ihoabm-comparison-health"} <= {c for w in _images(rc) for c in w._dom_classes}
     type_text(rc, "Seed (a whole number)", "abc")
     assert "Seed must be a whole number" in alerts(rc)
     assert "The runs were not changed" in alerts(rc)

@@ -210,11 +210,13 @@ def test_single_model_page(server, browser, traffic, shots):
         page.get_by_text("ONE MODEL", exact=False).first.wait_for()
         page.screenshot(path=shots / "single_start.png", full_page=True)
         before = image(page, "activity")
+        health_before = image(page, "health")
 
         page.get_by_role("button", name="Step", exact=True).click()
         wait_for_day(page, status, 7)
         time.sleep(0.5)
         assert image(page, "activity") != before, "the activity figure did not change after a step"
+        assert image(page, "health") != health_before, "the health figure did not change after a step"
 
         page.get_by_role("button", name="▶", exact=True).click()
         reached = wait_for_day_above(page, status, 21)
@@ -256,11 +258,13 @@ def test_comparison_page(server, browser, traffic, shots):
         wait_for_day(page, header, 0)
         page.screenshot(path=shots / "compare_start.png", full_page=True)
         before = image(page, "comparison")
+        health_before = image(page, "comparison-health")
 
         page.get_by_role("button", name="Step", exact=True).click()
         wait_for_day(page, header, 7)
         time.sleep(0.3)
         assert image(page, "comparison") != before
+        assert image(page, "comparison-health") != health_before, "the health comparison did not change"
         page.get_by_role("button", name="Skip burn-in", exact=True).click()
         wait_for_day(page, header, 365)
         page.get_by_role("button", name="Play", exact=True).click()

@@ -83,6 +83,7 @@ def test_sweep_metrics_app_series_and_network_flows_are_catalogue_names():
     live = {m.name for m in METRICS.values() if m.live is not None}
     assert set(series.SPEND.values()) | set(series.BALANCES) <= live
     assert {name for name, _ in figures.ACTIVITY} <= live
+    assert set(catalogue.APP_HEALTH) <= live and {name for name, _, _ in figures.HEALTH_COMPARED} <= live
     assert {name for name, _, _ in figures.COMPARED} <= set(METRICS)
     assert set(plots.ACTIVITY) <= set(METRICS)
     flows = [name for names in PATIENT_FLOWS.values() for name in names]

@@ -123,6 +123,7 @@ def no_runs(monkeypatch):
         raise Stopped
 
     monkeypatch.setattr(compare, "replicate", stop)
+    monkeypatch.setattr(compare, "replicate_with_groups", stop)   # what the command calls (with by_group rows)
     return asked
 
 

@@ -32,11 +32,14 @@ DEFAULT_STEP = "1 week"
 PLAY_PAUSE_S = 0.05
 SHOWN_TIMEOUT_S = 10.0
 TITLE = "ihoabm: an IHO against PbR and today's payment"
+HEALTH_HEADING = ("### Health\nQALYs lived, deaths after a care failure (a long wait in A&E for a bed, being sent "
+                  "home at the margin, deteriorating on the waiting list) and crises caused by care failures, "
+                  "each counted from the start. A saving that comes with fewer QALYs or more of these is a harm.")
 
 
 def _number(label: str, x: float, signed: bool = False) -> str:
     """A total as the summary shows it: money to two decimals (GBP million), counts whole."""
-    places = 2 if "GBP" in label else 0
+    places = 2 if "GBP" in label or "QALY" in label else 0
     return f"{x:{'+' if signed else ''},.{places}f}"
 
 
@@ -155,6 +158,11 @@ def ComparisonPage() -> None:
             return figures.comparison_figure(current.comparators, current.alternative, current.comparator_names,
                                              current.alternative_name)
 
+    def draw_health() -> Figure:
+        with lock:
+            return figures.comparison_figure(current.comparators, current.alternative, current.comparator_names,
+                                             current.alternative_name, figures.HEALTH_COMPARED)
+
     solara.use_effect(shown.set, [id(current), day])
 
     with solara.AppBar():
@@ -186,5 +194,7 @@ def ComparisonPage() -> None:
     with solara.Column(style={"width": "100%"}):
         Md(header, classes=["ihoabm-header"])
         FigureImage(draw, (id(current), day), "comparison")
+        Md(HEALTH_HEADING, classes=["ihoabm-health-heading"])
+        FigureImage(draw_health, (id(current), day), "comparison-health")
         if table:
             Md(table, classes=["ihoabm-summary"])

@@ -1,4 +1,4 @@
-"""Solara components that show one model: status and messages, activity, money, network, journeys.
+"""Solara components that show one model: status and messages, activity, money, health, network, journeys.
 
 Each panel takes the model and draws with `ihoabm.app.figures`; a figure is redrawn only when what it shows
 has changed (the day, the ledger, the journeys), so a Step that moves one panel does not redraw the others.
@@ -115,6 +115,17 @@ def MoneyPanel(model: IHOModel, day: int = 0) -> solara.Element:
 
 
 @solara.component
+def HealthPanel(model: IHOModel, day: int = 0) -> solara.Element:
+    """QALYs lived, deaths by the care failure that caused them, and crises caused by care failures.
+
+    Args:
+        model: The model shown.
+        day: The model's day; it changes with every step, which is what makes the panel redraw.
+    """
+    return FigureImage(lambda: figures.health_figure(model), _key(model), "health")
+
+
+@solara.component
 def NetworkPanel(model: IHOModel, day: int = 0) -> None:
     """Draw the provider network, with a choice of edge width: patient flow or money.
 
@@ -171,6 +182,11 @@ def activity_panel(model: IHOModel) -> solara.Element:
 def money_panel(model: IHOModel) -> solara.Element:
     """SolaraViz component: money plots."""
     return MoneyPanel(model, model.day)
+
+
+def health_panel(model: IHOModel) -> solara.Element:
+    """SolaraViz component: health plots."""
+    return HealthPanel(model, model.day)
 
 
 def network_panel(model: IHOModel) -> solara.Element:

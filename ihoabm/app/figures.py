@@ -1,4 +1,4 @@
-"""Matplotlib figures for the app: activity, money, the provider network, journeys, and B against each A.
+"""Matplotlib figures for the app: activity, money, health, the provider network, journeys, B against each A.
 
 Each function reads a model and returns a new `Figure` (never pyplot, so figures drawn for different browser
 sessions on different threads share no state); `to_png` turns one into bytes. Margins are fixed rather than
@@ -8,6 +8,7 @@ computed by a layout engine, which would triple the drawing time.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,12 @@ B_COLOUR = INK   # the comparison page's alternative; each comparator keeps its 
 GBP_M = catalogue.scaled_unit("GBP", 1e6)
 # Titles and units from the outputs catalogue.
 ACTIVITY = tuple((name, f"{catalogue.label(name)} a week") for name in catalogue.APP_ACTIVITY)
+# The health panel: QALYs lived, deaths by the care failure that caused them, crises caused by care failures.
+QALYS, *HEALTH_DEATHS, CARE_FAILURE_CRISES = catalogue.APP_HEALTH
+HEALTH_TITLES = (f"{catalogue.label(QALYS)}, cumulative ({catalogue.metric(QALYS).unit})",
+                 f"Deaths after a care failure, by cause, cumulative ({catalogue.metric(HEALTH_DEATHS[0]).unit})",
+                 f"{catalogue.label(CARE_FAILURE_CRISES)}, cumulative")
+DEATH_COLOURS = ("#c0392b", "#8e44ad", "#7f8c8d")
 OCCUPANCY_TITLE = f"{catalogue.label('bed_occupancy')}, 7-day mean (%)"
 # Journey events by kind, matched on the start of the event text; colours follow the setting palette.
 EVENT_KINDS = (
@@ -49,6 +56,7 @@ EVENT_KINDS = (
 # Who pays sits at the top; patients flow from the left (GP, ambulance) to the right (acute, community).
 NETWORK_POSITIONS = {"icb": (0.0, 1.25), "host": (0.0, 0.6), "gp": (-1.0, 0.15), "ambulance": (-1.0, -0.85),
                      "acute": (1.0, 0.15), "community": (1.0, -0.85), "prevention": (0.0, -1.35)}
+TITLE_WIDTH = 48      # characters: a comparison panel's longer titles wrap onto a second line
 MARGIN_SCALE = 0.05   # a 5% surplus or deficit on income is full colour
 
 
@@ -117,6 +125,22 @@ def money_figure(model: IHOModel) -> Figure:
     ax2.legend(fontsize=7, loc="upper left")
     for a in (ax, ax2):
         a.set_xlabel("simulation year", fontsize=8)
+    return fig
+
+
+def health_figure(model: IHOModel) -> Figure:
+    """QALYs lived, deaths after each kind of care failure, and crises caused by care failures, since the start."""
+    fig = Figure(figsize=(7.0, 3.0))
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.15, wspace=0.3)
+    axes = fig.subplots(1, 3)
+    for ax, title in zip(axes, HEALTH_TITLES, strict=True):
+        _timeline(ax, model, title.replace(", cumulative", ",\ncumulative", 1))
+        ax.set_xlabel("simulation year", fontsize=8)
+    _line(axes[0], *series.cumulative(model, QALYS), color=INK, lw=1.2)
+    for name, colour in zip(HEALTH_DEATHS, DEATH_COLOURS, strict=True):
+        _line(axes[1], *series.cumulative(model, name), color=colour, lw=1.2, label=catalogue.label(name))
+    axes[1].legend(fontsize=5.5, loc="upper left")
+    _line(axes[2], *series.cumulative(model, CARE_FAILURE_CRISES), color=SETTING_COLOURS["ambulance"], lw=1.2)
     return fig
 
 
@@ -213,6 +237,9 @@ def _compared(name: str) -> tuple[str, str, str]:
 
 
 COMPARED = tuple(_compared(name) for name in catalogue.APP_COMPARED)
+# The comparison page's health figure: every `catalogue.APP_HEALTH` series counted from the start of the run.
+HEALTH_COMPARED = tuple((name, f"{catalogue.label(name)}, cumulative", "cumulative")
+                        for name in catalogue.APP_HEALTH)
 
 
 def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -224,27 +251,31 @@ def compared_series(model: IHOModel, name: str, kind: str) -> tuple[np.ndarray, 
         return t, v * 100
     if kind == "spend":
         return series.total_spend(model)
+    if kind == "cumulative":
+        return series.cumulative(model, name)
     return series.year_to_date(model, name, 1e6)
 
 
 def comparison_figure(comparators: Sequence[IHOModel], alternative: IHOModel, comparator_labels: Sequence[str],
-                      alternative_label: str) -> Figure:
+                      alternative_label: str, compared: Sequence[tuple[str, str, str]] = COMPARED) -> Figure:
     """Each metric for every run (top) and B minus each A (below), as the runs step together.
 
     Each comparator A keeps one colour in both rows (its own line above, B minus it below); B is drawn in ink.
+    `compared` holds the metrics as (name, title, how to read it): `COMPARED` (activity and money) or
+    `HEALTH_COMPARED`.
     """
     cols = 3
-    rows = int(np.ceil(len(COMPARED) / cols))
+    rows = int(np.ceil(len(compared) / cols))
     fig = Figure(figsize=(11.0, 3.6 * rows))
     grid = fig.add_gridspec(rows * 2, cols, height_ratios=[1.6, 1.0] * rows, left=0.06, right=0.99,
                             top=0.95, bottom=0.07, hspace=0.5, wspace=0.2)
     colours = ARM_COLOURS[:len(comparators)]
-    for k, (name, title, kind) in enumerate(COMPARED):
+    for k, (name, title, kind) in enumerate(compared):
         r, c = divmod(k, cols)
         top = fig.add_subplot(grid[2 * r, c])
         bottom = fig.add_subplot(grid[2 * r + 1, c], sharex=top)
         t, vb = compared_series(alternative, name, kind)
-        _timeline(top, alternative, title)
+        _timeline(top, alternative, textwrap.fill(title, TITLE_WIDTH))
         _timeline(bottom, alternative, "")
         bottom.axhline(0, color="grey", lw=0.8)
         for model, label, colour in zip(comparators, comparator_labels, colours, strict=True):

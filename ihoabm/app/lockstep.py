@@ -19,6 +19,9 @@ from ihoabm.core.population import DAYS_PER_YEAR
 from ihoabm.outputs import catalogue
 
 SUMMED = tuple((name, catalogue.label(name)) for name in ("nel_admissions", "conveyances", "ae_attendances"))
+# Health totals: QALYs with their unit (the summary shows them to two decimals), then counts of harm.
+HEALTH_SUMMED = tuple((name, catalogue.axis(name) if catalogue.metric(name).decimals else catalogue.label(name))
+                      for name in catalogue.APP_HEALTH)
 MAX_COMPARATORS = 3   # each run steps every day: more would slow Play below a readable pace
 
 
@@ -94,10 +97,10 @@ class Lockstep:
         self.step(max(self.burn_in_days - self.day, 0))
 
     def totals(self) -> list[Total]:
-        """Totals since the burn-in ended, for each run: activity counts and spending (GBP million)."""
+        """Totals since the burn-in ended, for each run: activity, health and spending (GBP million)."""
         start = self.burn_in_days
         rows = []
-        for name, label in SUMMED:
+        for name, label in (*SUMMED, *HEALTH_SUMMED):
             values = [float(series.collected(m, name)[start + 1:].sum()) for m in self.models]
             rows.append(Total(label, tuple(values[:-1]), values[-1]))
         spend = []

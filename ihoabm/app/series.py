@@ -53,6 +53,12 @@ def level(model: IHOModel, name: str, scale: float = 1.0) -> tuple[np.ndarray, n
     return np.arange(values.size) / DAYS_PER_YEAR, values / scale
 
 
+def cumulative(model: IHOModel, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Running total of a daily count (QALYs lived, deaths) since the start, from time 0."""
+    values = collected(model, name)
+    return np.arange(values.size) / DAYS_PER_YEAR, np.cumsum(values)
+
+
 def total_spend(model: IHOModel) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative payments to all providers, GBP million."""
     parts = [collected(model, name) for name in SPEND.values()]

@@ -44,6 +44,7 @@ COMPONENTS = [
     (components.status_panel, 0),
     (components.activity_panel, 0),
     (components.money_panel, 0),
+    (components.health_panel, 0),
     (components.network_panel, 0),
     (components.journeys_panel, 0),
 ]

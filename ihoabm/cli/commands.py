@@ -125,8 +125,9 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
         about,
         arm_differences,
         arm_labels,
-        replicate,
+        replicate_with_groups,
     )
+    from ihoabm.experiments.value import equity_table, value_table
     from ihoabm.outputs import plots
     from ihoabm.outputs.folder import OutputFolder, out_path
     from ihoabm.scenario import load_scenario
@@ -146,18 +147,23 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
     seeds = [seed + k for k in range(replications)]
     with folder.claim(COMPARE_FILES), progress_bar() as bar:
         task = bar.add_task(f"{' vs '.join(labels)}: runs", total=len(labels) * replications)
-        runs = replicate(refs, seeds, overrides, workers, lambda d, t: bar.update(task, completed=d), labels=labels)
+        runs, groups = replicate_with_groups(refs, seeds, overrides, workers,
+                                             lambda d, t: bar.update(task, completed=d), labels=labels)
         comp = arm_differences(runs, labels)
+        value, equity = value_table(runs, labels), equity_table(groups, labels)
         folder.publish({
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
             "runs.csv": lambda p: runs.to_csv(p, index=False),
             "comparison.png": lambda p: plots.comparison(comp, labels[0], labels[1:]).savefig(p, dpi=110),
+            "value.csv": lambda p: value.to_csv(p, index=False),
+            "equity.csv": lambda p: equity.to_csv(p, index=False),
         }, about(loaded, labels, seeds))
     if labels != [sc.meta.name for sc in loaded]:   # names repeat: say which arm is which
         console.print("arms: " + ", ".join(f"{label} = {ref}" for label, ref in zip(labels, refs, strict=True)))
     for label in labels[1:]:   # one table per arm: each fits a terminal as the two-arm table always has
         console.print(comparison_table(comp, labels[0], label, replications))
-    console.print(f"wrote comparison.csv, runs.csv and comparison.png to {folder.root}/")
+    console.print(value_summary_table(value, equity, labels, years, replications))
+    console.print(f"wrote {', '.join(COMPARE_FILES[:-1])} and {COMPARE_FILES[-1]} to {folder.root}/")
 
 
 def _human(x: float) -> str:
@@ -201,6 +207,61 @@ def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
             pct = f" ({r['pct_diff']:+.1f}%)" if math.isfinite(r["pct_diff"]) and r["mean_a"] > 0 else ""
             cells.append(f"{_human(r['diff'])}{pct}{' *' if sure else ''}")
         table.add_row(catalogue.axis(metric), *cells)
+    return table
+
+
+def _with_interval(mean: float, lo: float, hi: float, fmt: Any = None) -> str:
+    """'+140k (-1.2M to +1.5M) *': a mean and its 95% interval, starred when the interval excludes zero."""
+    fmt = fmt or _human
+    if not math.isfinite(mean):
+        return "-"
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return fmt(mean)
+    return f"{fmt(mean)} ({fmt(lo)} to {fmt(hi)}){' *' if lo > 0 or hi < 0 else ''}"
+
+
+def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, replications: int) -> Table:
+    """Readable value and equity table, one column per arm after the first, over all reported years.
+
+    Incremental cost and QALYs, the ICER, the net monetary benefit at each NICE threshold
+    (`ihoabm.experiments.value.THRESHOLDS`) and the change in the slope index of inequality of each equity
+    measure; labels come from the outputs catalogue. Per-year rows are in value.csv and equity.csv.
+    """
+    from ihoabm.experiments.value import ALL, EQUITY, THRESHOLDS, equity_label, nmb_name
+    from ihoabm.outputs import catalogue
+
+    def qaly(x: float) -> str:
+        return f"{x:+,.1f}"
+
+    def per_head(x: float) -> str:
+        return f"{x:+,.4f}"
+
+    span = f"{years} year{'s' if years > 1 else ''}"
+    table = Table(title=f"Value and equity against {labels[0]}: mean paired difference over {span} (95% interval), "
+                        f"{replications} replications",
+                  caption="* the interval excludes zero. ICER shown only when the QALY interval excludes zero "
+                          "(a ratio has no t-interval); NMB = threshold x QALYs - cost. SII: slope index of "
+                          "inequality across IMD quintiles (least minus most deprived); see value.csv, equity.csv")
+    table.add_column("measure")
+    for label in labels[1:]:
+        table.add_column(label, justify="right")
+    v = value[value["period"] == ALL].set_index(["measure", "arm"])
+    e = equity[equity["period"] == ALL].set_index(["measure", "arm"])
+
+    def row(name: str, frame: Any, measure: str, cols: tuple[str, str, str], fmt: Any = None) -> None:
+        table.add_row(name, *(_with_interval(*(float(frame.loc[(measure, a), c]) for c in cols), fmt=fmt)
+                              for a in labels[1:]))
+
+    cols = ("mean", "lo", "hi")
+    row(f"Incremental {catalogue.label('spend_total').lower()} ({catalogue.metric('spend_total').unit})", v,
+        "incremental_cost", cols)
+    row(f"Incremental {catalogue.metric('qalys').unit}", v, "incremental_qalys", cols, qaly)
+    row("ICER (GBP per QALY gained)", v, "icer", cols)
+    for t in THRESHOLDS:
+        row(f"Net monetary benefit at GBP {t:,} per QALY (GBP)", v, nmb_name(t), cols)
+    for measure in EQUITY:
+        row(f"SII change: {equity_label(measure)}", e, measure, ("change", "change_lo", "change_hi"),
+            per_head if EQUITY[measure][0] == 1 else qaly)
     return table
 
 

@@ -21,7 +21,7 @@ from ihoabm.scenario import Scenario
 from ihoabm.scenario.fingerprint import scenario_hash
 
 NOT_METRICS = {"scenario", "arm", "seed", "year", "beds", "replication"}
-COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png")
+COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png", "value.csv", "equity.csv")
 MAIN_JOB = ("pbr_2004", "api_today", "iho_invest_to_save")   # `ihoabm compare` with no scenarios named
 MAX_ARMS = 10   # one colour each in comparison.png, and labels A to J when names repeat
 
@@ -31,11 +31,14 @@ def arm_labels(names: list[str]) -> list[str]:
     return names if len(set(names)) == len(names) else [chr(ord("A") + k) for k in range(len(names))]
 
 
-def _one(job: tuple[str, str, int, dict[str, Any]]) -> pd.DataFrame:
+def _one(job: tuple[str, str, int, dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     label, scenario, seed, overrides = job
-    annual = run(scenario, seed=seed, **overrides).annual
+    result = run(scenario, seed=seed, **overrides)
+    annual, groups = result.annual, result.by_group
     annual.insert(1, "arm", label)
-    return annual
+    if not groups.empty:
+        groups.insert(1, "arm", label)
+    return annual, groups
 
 
 def replicate(scenarios: list[str], seeds: list[int], overrides: dict[str, Any], workers: int = 1,
@@ -50,19 +53,36 @@ def replicate(scenarios: list[str], seeds: list[int], overrides: dict[str, Any],
         progress: Called with (runs done, runs in all).
         labels: Arm labels (default: `arm_labels` of the scenario names as given).
     """
+    return replicate_with_groups(scenarios, seeds, overrides, workers, progress, labels)[0]
+
+
+def replicate_with_groups(scenarios: list[str], seeds: list[int], overrides: dict[str, Any], workers: int = 1,
+                          progress: Callable[[int, int], None] | None = None,
+                          labels: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`replicate`, also returning every run's by_group.csv rows (with `arm` and `replication` columns).
+
+    The by-group rows (age band x IMD quintile x LTC group, per year) let an equity measure such as the slope
+    index of inequality be computed per replication and paired across arms (`ihoabm.experiments.value`).
+    """
     labels = labels or arm_labels(list(scenarios))
     jobs = [(label, s, seed, overrides) for seed in seeds for label, s in zip(labels, scenarios, strict=True)]
-    frames: list[pd.DataFrame] = []
+    annual: list[pd.DataFrame] = []
+    groups: list[pd.DataFrame] = []
     with interruptible():
         for i, (_, outcome) in enumerate(run_jobs(_one, jobs, workers, in_process=workers <= 1)):
             if isinstance(outcome, BaseException):
                 raise outcome
-            frames.append(outcome)
+            annual.append(outcome[0])
+            groups.append(outcome[1])
             if progress:
                 progress(i + 1, len(jobs))
-    out = pd.concat(frames, ignore_index=True)
-    out["replication"] = out["seed"].map({s: k for k, s in enumerate(seeds)})
-    return out
+    replication = {s: k for k, s in enumerate(seeds)}
+    out = pd.concat(annual, ignore_index=True)
+    out["replication"] = out["seed"].map(replication)
+    by_group = pd.concat(groups, ignore_index=True)
+    if not by_group.empty:
+        by_group["replication"] = by_group["seed"].map(replication)
+    return out, by_group
 
 
 def about(scenarios: list[Scenario], labels: list[str], seeds: list[int]) -> dict[str, Any]:

@@ -424,15 +424,20 @@ _METRICS = (
     _count("ae_four_hour_breaches", "A&E 4-hour breaches (proxy: admitted, no free bed on arrival)", "attendances",
            note="the model has no clock inside A&E; exit block stands for a breach"),
     _count("qalys", "Quality-adjusted life years lived", "QALYs", grouped=True, decimals=True,
+           live=Tally("qalys"),
            note="living residents' utility summed over the days / 365: EQ-5D norms by age and sex less decrements "
                 "for long-term conditions, frailty, waiting for planned treatment and acute episodes"),
     _count("deaths_ae_delay", "Deaths after a long wait in A&E for a bed", "deaths",
+           live=Tally("deaths_ae_delay"),
            note="excess deaths within 30 days of a night waiting in A&E for a bed (included in deaths)"),
     _count("deaths_not_admitted", "Deaths after being sent home from A&E at the margin", "deaths",
+           live=Tally("deaths_not_admitted"),
            note="excess deaths in the weeks after a marginal patient was sent home (included in deaths)"),
     _count("deaths_waiting", "Deaths after deteriorating on the elective waiting list", "deaths",
+           live=Tally("deaths_waiting"),
            note="fatal deteriorations of people waiting longer than outcomes.long_wait_weeks (included in deaths)"),
     _count("care_failure_crises", "Crises caused by care failures", "crises",
+           live=Tally("care_failure_crises"),
            note="returns after being sent home from A&E, crises after unmet GP demand, deteriorations after a long "
                 "wait for planned treatment (included in crises)"),
     _count("marginal_sent_home", "Marginal A&E patients sent home", "attendances",
@@ -511,6 +516,9 @@ PER_1000 = ("gp_appointments", "ae_attendances", "ambulance_incidents", "conveya
 APP_ACTIVITY = ("nel_admissions", "conveyances", "ae_attendances")   # the app's weekly activity plots
 APP_COMPARED = ("nel_admissions", "conveyances", "ae_attendances", "bed_occupancy", "spend_total",
                 "acute_balance")   # the app's comparison page
+# The app's health panel and the comparison page's health figure, each counted from the start of the run:
+# QALYs lived, then deaths by the care failure that caused them, then crises caused by care failures.
+APP_HEALTH = ("qalys", "deaths_ae_delay", "deaths_not_admitted", "deaths_waiting", "care_failure_crises")
 
 # A run's printed summary (`tables.summary`): column -> (metric, how it is expressed).
 SUMMARY: dict[str, tuple[str, str]] = {
@@ -594,7 +602,7 @@ def check() -> None:
         if m.name in IDENTIFIERS:
             problems.append(f"{m.name}: an identifier, not a metric")
     selections = (SWEEP_DEFAULT, KEY_DIFFERENCES, PLOTTED_DIFFERENCES, ACTIVITY_PLOT, PER_1000, APP_ACTIVITY,
-                  APP_COMPARED, tuple(n for n, _ in SUMMARY.values()))
+                  APP_COMPARED, APP_HEALTH, tuple(n for n, _ in SUMMARY.values()))
     for names in selections:
         problems += [f"{n}: selected but not in the catalogue" for n in names if n not in METRICS]
     if problems:
