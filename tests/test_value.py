@@ -87,6 +87,19 @@ def test_no_icer_when_the_qaly_difference_may_be_zero():
     assert np.isnan(value.loc[(ALL, "icer"), "mean"])
 
 
+def test_no_icer_for_a_dominated_or_dominant_arm():
+    from ihoabm.cli.commands import _no_icer
+
+    dearer_and_worse = pd.concat([_annual("A", [100.0, 200.0, 300.0], [1.0, 2.0, 3.0]),
+                                  _annual("B", [150.0, 260.0, 330.0], [0.5, 1.4, 2.5])])
+    value = value_table(dearer_and_worse, ["A", "B"]).set_index(["period", "measure"])
+    assert value.loc[(ALL, "incremental_qalys"), "hi"] < 0 < value.loc[(ALL, "incremental_cost"), "lo"]
+    assert np.isnan(value.loc[(ALL, "icer"), "mean"])
+    assert _no_icer(100.0, -1.0, -2.0, -0.5).startswith("dominated")
+    assert _no_icer(-100.0, 1.0, 0.5, 2.0).startswith("dominant")
+    assert _no_icer(100.0, 1.0, -0.5, 2.0) == "QALY interval includes 0"
+
+
 def test_the_sii_change_is_paired_over_replications():
     pop = np.full(5, 1000.0)
     rank = np.arange(5) / 5 + 0.1

@@ -257,12 +257,26 @@ def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, 
         "incremental_cost", cols)
     row(f"Incremental {catalogue.metric('qalys').unit}", v, "incremental_qalys", cols, qaly)
     row("ICER (GBP per QALY gained)", v, "icer", cols)
+    table.add_row("  where there is no ICER", *(_no_icer(float(v.loc[("incremental_cost", a), "mean"]),
+                                                        *(float(v.loc[("incremental_qalys", a), c]) for c in cols))
+                                               for a in labels[1:]))
     for t in THRESHOLDS:
         row(f"Net monetary benefit at GBP {t:,} per QALY (GBP)", v, nmb_name(t), cols)
     for measure in EQUITY:
         row(f"SII change: {equity_label(measure)}", e, measure, ("change", "change_lo", "change_hi"),
             per_head if EQUITY[measure][0] == 1 else qaly)
     return table
+
+
+def _no_icer(cost: float, qalys: float, lo: float, hi: float) -> str:
+    """Why an arm has no ICER: its QALY difference is uncertain, or it is dominated or dominant."""
+    if lo <= 0 <= hi:
+        return "QALY interval includes 0"
+    if cost > 0 > qalys:
+        return "dominated (costs more, fewer QALYs)"
+    if cost < 0 < qalys:
+        return "dominant (costs less, more QALYs)"
+    return ""
 
 
 @scenario_app.command("show")

@@ -94,7 +94,10 @@ def value_table(runs: pd.DataFrame, labels: list[str], thresholds: tuple[float, 
             d_cost, d_qaly = d["spend_total"].to_numpy(float), d["qalys"].to_numpy(float)
             cost, qaly = _interval(d_cost), _interval(d_qaly)
             sure = qaly[1] > 0 or qaly[2] < 0
-            icer = cost[0] / qaly[0] if sure and qaly[0] != 0 else float("nan")
+            # A ratio only means something when more health costs more (or less costs less): an arm that
+            # costs more for fewer QALYs is dominated, one that costs less for more dominates; neither has one.
+            trade_off = (cost[0] > 0) == (qaly[0] > 0)
+            icer = cost[0] / qaly[0] if sure and qaly[0] != 0 and trade_off else float("nan")
             out = {"incremental_cost": cost, "incremental_qalys": qaly, "icer": (icer, float("nan"), float("nan"))}
             for t in thresholds:
                 out[nmb_name(t)] = _interval(t * d_qaly - d_cost)
