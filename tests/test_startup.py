@@ -53,9 +53,9 @@ def test_the_package_names_its_model_without_importing_it() -> None:
 
 
 def test_the_sweep_report_reads_results_without_the_model_or_plotting() -> None:
-    """`ihoabm sweep-report --no-plots` needs pandas (and scipy for the intervals, on first use) only."""
+    """The report's modules import none of the heavy packages (pandas comes in for plots and data frames)."""
     loaded = imported_after("import ihoabm.experiments.sweep.report, ihoabm.experiments.sweep.spec")
-    assert not loaded["mesa"] and not loaded["matplotlib"] and not loaded["scipy"]
+    assert not loaded["mesa"] and not loaded["matplotlib"] and not loaded["scipy"] and not loaded["pandas"]
 
 
 SMALL_SWEEP = """
