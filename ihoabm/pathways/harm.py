@@ -64,31 +64,27 @@ def _pend(m: World, rows: np.ndarray) -> None:
     m.pop.pending = np.union1d(m.pop.pending, rows)
 
 
-def _schedule_deaths(m: World, rows: np.ndarray, cause: int, window: int, rng: np.random.Generator) -> None:
-    """Schedule deaths 1 to `window` days from today; an earlier scheduled death stands."""
+def _schedule(m: World, rows: np.ndarray, due: np.ndarray, window: int, rng: np.random.Generator) -> np.ndarray:
+    """Set `due` (a day column) 1 to `window` days from today where that is sooner; return whose day was set."""
     if rows.size == 0:
-        return
-    pop = m.pop
+        return rows
     rows = np.unique(rows)
     days = m.day + rng.integers(1, window + 1, rows.size)
-    sooner = days < pop.death_day[rows]
+    sooner = days < due[rows]
     rows, days = rows[sooner], days[sooner]
-    pop.death_day[rows] = days
-    pop.death_cause[rows] = cause
+    due[rows] = days
     _pend(m, rows)
+    return rows
+
+
+def _schedule_deaths(m: World, rows: np.ndarray, cause: int, window: int, rng: np.random.Generator) -> None:
+    """Schedule deaths 1 to `window` days from today; an earlier scheduled death stands."""
+    m.pop.death_cause[_schedule(m, rows, m.pop.death_day, window, rng)] = cause
 
 
 def _schedule_crises(m: World, rows: np.ndarray, window: int, rng: np.random.Generator) -> None:
     """Schedule a crisis 1 to `window` days from today; an earlier scheduled crisis stands."""
-    if rows.size == 0:
-        return
-    pop = m.pop
-    rows = np.unique(rows)
-    days = m.day + rng.integers(1, window + 1, rows.size)
-    sooner = days < pop.crisis_day[rows]
-    rows, days = rows[sooner], days[sooner]
-    pop.crisis_day[rows] = days
-    _pend(m, rows)
+    _schedule(m, rows, m.pop.crisis_day, window, rng)
 
 
 def due_deaths(m: World) -> np.ndarray:
