@@ -137,8 +137,31 @@ def test_host_in_deep_deficit_buys_less_and_invests_less():
         m.step()
     m.host.reserves = -10 * m.commissioner.capitation_gross
     m.host.plan()
-    assert m.host.elective_purchase == pytest.approx(0.8)
+    assert m.host.elective_purchase == pytest.approx(1 - 0.2 * (1 - m.host.elective_health_weight()))
+    assert m.host.elective_purchase < 1
     assert m.host.invest.sum() == 0
+
+
+def test_a_board_that_values_health_cuts_fewer_electives_and_values_levers_more():
+    """population_health_weight values QALYs at qaly_value: in the elective cut and in each lever's return."""
+    def host(weight):
+        m = IHOModel("iho_lead_provider", patients=3_000, years=2, seed=1,
+                     **{"host.population_health_weight": weight, "host.invest": True,
+                        "oversight.rtt_purchase_restore": 0.0})   # no regulator: the board alone decides
+        while m.day < 2 * 365 + 10:
+            m.step()
+        m.host.reserves = -10 * m.commissioner.capitation_gross
+        m.host.plan()
+        return m.host
+
+    money_only, health = host(0.0), host(1.0)
+    assert money_only.elective_purchase == pytest.approx(0.8)
+    # Half a year's waiting at 0.1 a year is 0.05 QALYs, GBP 1,000 at GBP 20,000 a QALY: about half the mean price.
+    assert 0.3 < health.elective_health_weight() < 0.7
+    assert health.elective_purchase == pytest.approx(1 - 0.2 * (1 - health.elective_health_weight()))
+    assert health.qalys_per_crisis_gbp > 0          # it has seen a year of episodes
+    assert np.all(health.expected_npv() >= money_only.expected_npv())
+    assert np.any(health.expected_npv() > money_only.expected_npv())
 
 
 def test_trust_falls_when_delays_are_shunted_onto_the_acute_trust(model):

@@ -119,7 +119,7 @@ def test_cli_tables_take_their_labels_from_the_catalogue(monkeypatch):
     rows = [{"metric": m, "year": y, "diff": 1.0, "diff_lo": -1.0, "diff_hi": 2.0, "pct_diff": 0.5, "mean_a": 10.0}
             for m in catalogue.KEY_DIFFERENCES for y in (1, 2)]
     text = _text(comparison_table(pd.DataFrame(rows), "A", "B", 3))
-    assert "Zebra crossings" in text and "Hosted picnic (GBP)" in text
+    assert "Zebra crossings" in text and "Hosted picnic (£ a year)" in text
     assert "nel_admissions" not in text
 
     annual = pd.DataFrame({"year": [1, 2], **{n: [1.0, 2.0] for n in catalogue.ANNUAL}})
@@ -137,7 +137,7 @@ def test_plot_axes_take_their_labels_from_the_catalogue(monkeypatch):
     results = pd.DataFrame({"arm": "a", "run_id": [1, 2, 3, 4], "year": [1, 1, 2, 2],
                             "conveyances": [5.0, 6.0, 7.0, 8.0]})
     ax = sweep_plots.fan(results, "conveyances").axes[0]
-    assert ax.get_ylabel() == "Pumpkin carriages (conveyances)"
+    assert ax.get_ylabel() == "Pumpkin carriages (conveyances a year)"
     assert ax.get_title().startswith("Pumpkin carriages")
 
     comp = pd.DataFrame({"metric": "conveyances", "year": [1, 2], "diff": [1.0, 2.0], "diff_lo": [0.0, 1.0],

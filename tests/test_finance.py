@@ -104,10 +104,45 @@ def test_a_new_payment_form_is_one_registered_class():
 def test_outcome_score_falls_from_one_to_zero_over_ten_percent_more_admissions():
     from ihoabm.money.settlement import outcome_score
 
-    assert outcome_score(0.10, None) == 1.0
-    assert outcome_score(0.09, 0.10) == 1.0
-    assert outcome_score(0.105, 0.10) == pytest.approx(0.5)
-    assert outcome_score(0.12, 0.10) == 0.0
+    def score(rate, ref):
+        return outcome_score({"nel_admissions": rate}, {"nel_admissions": ref} if ref else {}, ["nel_admissions"])
+
+    assert score(0.10, None) == 1.0
+    assert score(0.09, 0.10) == 1.0
+    assert score(0.105, 0.10) == pytest.approx(0.5)
+    assert score(0.12, 0.10) == 0.0
+
+
+def test_outcome_score_on_health_rewards_more_and_averages_measures():
+    """QALYs and the 18-week standard score higher when higher; several measures are averaged."""
+    from ihoabm.money.settlement import outcome_score
+
+    ref = {"nel_admissions": 0.10, "qalys": 0.95, "rtt_within_18_weeks": 0.9}
+    assert outcome_score({"qalys": 0.96}, ref, ["qalys"]) == 1.0
+    assert outcome_score({"qalys": 0.95 * 0.99}, ref, ["qalys"]) == pytest.approx(0.5)
+    assert outcome_score({"rtt_within_18_weeks": 0.9 * 0.95}, ref, ["rtt_within_18_weeks"]) == pytest.approx(0.0)
+    both = {"nel_admissions": 0.12, "qalys": 0.96}
+    assert outcome_score(both, ref, ["nel_admissions", "qalys"]) == pytest.approx(0.5)
+
+
+def test_tied_funding_on_qalys_pays_what_the_qaly_score_says():
+    """A host tied on QALYs is paid by its QALYs per head against the age-sex norm, not by its admissions."""
+    from ihoabm.core.model import IHOModel
+
+    paid = {}
+    for qalys_reference in (1e9, 1e-9):          # no population lives that well / any population lives better
+        m = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=4,
+                     **{"contract.tied_funding_share": 0.2, "contract.tied_funding_measures": ["qalys"]})
+        while m.day < 2 * 365 - 1:
+            m.step()
+        m.commissioner.reference_outcomes["qalys"] = qalys_reference
+        m.commissioner.reference_outcomes["nel_admissions"] = 1e-9   # admissions far too high: not in this contract
+        held_back = 0.2 * m.commissioner.capitation_gross
+        m.step()
+        ledger = m.ledger.frame()
+        paid[qalys_reference] = ledger.loc[ledger["category"] == "tied_funding", "pence"].sum() / 100
+    assert paid[1e9] == 0
+    assert paid[1e-9] == pytest.approx(held_back, rel=1e-6)
 
 
 def test_tied_funding_pays_on_the_settled_years_admissions():
@@ -118,11 +153,11 @@ def test_tied_funding_pays_on_the_settled_years_admissions():
     while m.day < 2 * 365 - 1:          # the last day of the first IHO year (year 1; year 0 is burn-in)
         m.step()
     held_back = 0.2 * m.commissioner.capitation_gross
-    m.commissioner.observed["nel_per_head"] = 1e-9   # any admissions at all are far above this reference
+    m.commissioner.reference_outcomes["nel_admissions"] = 1e-9   # any admissions at all are far above this
     m.step()                                         # year 1 closes: its score is 0, nothing is paid
     while m.day < 3 * 365 - 1:
         m.step()
-    m.commissioner.observed["nel_per_head"] = 1e9    # year 2's admissions are far below: paid in full
+    m.commissioner.reference_outcomes["nel_admissions"] = 1e9    # year 2's are far below: paid in full
     final_held_back = 0.2 * m.commissioner.capitation_gross
     m.step()
     ledger = m.ledger.frame()

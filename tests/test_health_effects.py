@@ -173,3 +173,24 @@ def test_a_host_that_cuts_elective_purchasing_loses_qalys_and_none_without_healt
     off = [_qalys(_Stinting, s, False) - _qalys(IHOModel, s, False) for s in seeds]
     mean_off, lo_off, hi_off = mean_interval(off)
     assert hi_off >= 0 and abs(mean_off) < 0.1 * abs(mean), (mean_off, lo_off, hi_off)
+
+
+def _underfunded(seed: int, weight: float) -> tuple[float, float]:
+    """Mean share of elective capacity the host bought over the contract, and QALYs lived."""
+    m = IHOModel("iho_underfunded", patients=20_000, years=3, seed=seed,
+                 **{"host.population_health_weight": weight})
+    bought = []
+    while m.running:
+        m.step()
+        if m.year >= m.scenario.run.burn_in_years:
+            bought.append(m.host.elective_purchase)
+    return float(np.mean(bought)), float(tables.annual(m)["qalys"].sum())
+
+
+def test_a_board_that_values_health_at_the_threshold_stints_less_and_its_population_gains():
+    """An underfunded host whose board values QALYs at NICE's threshold cuts fewer electives than one that counts
+    only money, and its residents live more QALYs: the governance lever changes what the host does to people."""
+    pairs = [(_underfunded(s, 1.0), _underfunded(s, 0.0)) for s in range(1, 7)]
+    assert all(h[0] > m[0] for h, m in pairs), "it buys more of the elective capacity in every run"
+    qalys = mean_interval([h[1] - m[1] for h, m in pairs])
+    assert qalys[1] > 0, f"more QALYs when the board values health: {qalys}"

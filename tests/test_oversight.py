@@ -136,15 +136,16 @@ def test_host_oversight_restores_what_affordability_cut():
     host = m.host
     host.affordability = 0.0
     host.meet_oversight(0.0)
-    assert host.elective_purchase == pytest.approx(0.8)
+    cut = 0.2 * (1 - host.elective_health_weight())    # what the board values of the health a cut costs is kept
+    assert host.elective_purchase == pytest.approx(1 - cut)
     host.meet_oversight(0.25)     # 2.5 points below the standard restores half the cut at the default strength
-    assert host.elective_purchase == pytest.approx(0.9)
+    assert host.elective_purchase == pytest.approx(1 - cut / 2)
     host.meet_oversight(1.0)
     assert host.elective_purchase == pytest.approx(1.0)
     m = IHOModel("iho_underfunded", patients=2_000, years=1, seed=2, rtt_purchase_restore=0.0)
     m.host.affordability = 0.0
     m.host.meet_oversight(1.0)
-    assert m.host.elective_purchase == pytest.approx(0.8)
+    assert m.host.elective_purchase == pytest.approx(1 - cut)
 
 
 def _purchase_path(scenario: str, **kw) -> tuple[IHOModel, np.ndarray]:

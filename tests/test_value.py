@@ -118,7 +118,7 @@ def test_the_command_writes_value_and_equity_and_an_a_a_arm_has_zero_value(tmp_p
     res = runner.invoke(app, ["compare", "pbr_2004", "iho_invest_to_save", "pbr_2004", "-n", "3000", "-y", "1",
                               "-r", "2", "-w", "1", "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "Net monetary benefit at GBP 25,000 per QALY" in res.output
+    assert "Net monetary benefit at £25,000 per QALY" in res.output
     value = pd.read_csv(out / "value.csv", dtype={"period": str})
     equity = pd.read_csv(out / "equity.csv", dtype={"period": str})
     assert list(value.columns) == VALUE_COLUMNS

@@ -1,199 +1,173 @@
-"""Solara components that show one model: status and messages, activity, money, health, network, journeys.
+"""Solara pieces both pages share: the session hook, run controls, charts, the story, results and downloads.
 
-Each panel takes the model and draws with `ihoabm.app.figures`; a figure is redrawn only when what it shows
-has changed (the day, the ledger, the journeys), so a Step that moves one panel does not redraw the others.
+Pages hold no model: they hold a `Session` and show its latest `View`.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import markdown
 import solara
-from matplotlib.figure import Figure
+import solara.lab
 
-from ihoabm.app import figures, series
-from ihoabm.app.params import LEVERS
+from ihoabm.app import story
+from ihoabm.app.session import BUSY, FINISHED, PLAYING, Session
+from ihoabm.app.view import View
 
-if TYPE_CHECKING:
-    from ihoabm.core.model import IHOModel
-
-PANEL_STYLE = {"max-height": "380px", "overflow-y": "auto", "width": "100%"}
-MD_CSS = """
-.ihoabm-md table { border-collapse: collapse; margin: 4px 0 8px 0; font-size: 0.9em; }
-.ihoabm-md th, .ihoabm-md td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
-.ihoabm-md h3 { margin: 4px 0; }
-.ihoabm-md strong { font-weight: 700; }
-.ihoabm-md ul { margin-bottom: 6px; }
+CSS = """
+.ihoabm-md { font-size: 1rem; line-height: 1.45; }
+.ihoabm-md table { border-collapse: collapse; margin: 4px 0 8px 0; }
+.ihoabm-md th, .ihoabm-md td { padding: 3px 10px; border-bottom: 1px solid #c7ced6; text-align: left; }
+.ihoabm-md td:not(:first-child), .ihoabm-md th:not(:first-child) { text-align: right; }
+.ihoabm-md h3 { margin: 6px 0 2px 0; font-size: 1.25rem; }
+.ihoabm-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px 24px;
+                 width: 100%; }
+.ihoabm-chart h4 { font-size: 1.05rem; margin: 0 0 4px 0; color: #1f2d3d; }
+.ihoabm-legend { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 0.95rem; color: #1f2d3d;
+                 margin-top: 2px; }
+.ihoabm-swatch { display: inline-block; width: 28px; height: 0; margin-right: 6px; vertical-align: middle; }
+.ihoabm-dot { display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 6px; }
+.ihoabm-watch { background: #fff6e0; border-left: 5px solid #8a4b08; padding: 8px 12px; font-size: 1.05rem;
+                color: #1f2d3d; margin: 6px 0; }
+.ihoabm-state { font-size: 1.05rem; font-weight: 700; padding: 4px 10px; border-radius: 4px; color: white; }
+.ihoabm-state-ready { background: #1e7b34; } .ihoabm-state-busy { background: #8a4b08; }
+.ihoabm-state-playing { background: #0b5394; } .ihoabm-state-finished { background: #1f2d3d; }
+.ihoabm-table { overflow-x: auto; width: 100%; }
 """
+STATE_TEXT = {"ready": "Ready", "busy": "Working…", "playing": "Playing", "finished": "Finished"}
+STEPS = (("Step a day", 1), ("Step a week", 7), ("Step a month", 28))
+PLAY_SPEEDS = {"a week at a time": 7, "a month at a time": 28}
 
 
 @solara.component
 def Md(text: str, classes: list[str] | None = None) -> None:
-    """Render Markdown (with tables) on the server.
+    """Markdown (with tables) rendered on the server.
 
-    `solara.Markdown` would ask for KaTeX, which solara-assets does not ship, so offline it fails to load;
-    this renders the same text to HTML in Python instead. Only pass text from the app and the model, never
-    what a user typed.
+    `solara.Markdown` would ask for KaTeX, which solara-assets does not ship, so offline it fails to load.
+    Only pass text from the app, the model, or the facilitator's notes file, never what a participant typed.
     """
-    solara.Style(MD_CSS)
-    html = markdown.markdown(text, extensions=["tables"])
-    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["ihoabm-md", *(classes or [])])
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(text, extensions=["tables"]),
+                classes=["ihoabm-md", *(classes or [])])
+
+
+def _context() -> Any:
+    """The Solara kernel context of this render, so the session's thread can update this page."""
+    from solara.server import kernel_context
+
+    return kernel_context.get_current_context() if kernel_context.has_current_context() else None
+
+
+def use_session(kind: str, make_spec: Callable[[], dict[str, Any]], options: dict[str, Any]) -> Session:
+    """Return this browser session's `Session`: made once, redrawn when it changes, closed when the page goes."""
+    session = solara.use_memo(lambda: Session(kind, make_spec(), options), [])
+    _, set_tick = solara.use_state(0)
+    context = solara.use_memo(_context, [])
+
+    def connect() -> Callable[[], None]:
+        def changed() -> None:
+            if context is None:
+                set_tick(lambda t: t + 1)
+            else:
+                with context:
+                    set_tick(lambda t: t + 1)
+        unsubscribe = session.subscribe(changed)
+
+        def cleanup() -> None:
+            unsubscribe()
+            session.close()
+        return cleanup
+
+    solara.use_effect(connect, [])
+    view = session.view
+    # Tell the play loop this day is on the page, so it never races ahead of what people see.
+    solara.use_effect(lambda: session.shown(view.day), [id(view)])
+    return session
 
 
 @solara.component
-def FigureImage(draw: Callable[[], Figure], key: Any, name: str) -> solara.Element:
-    """Show a matplotlib figure as a PNG that fills its container's width.
+def RunControls(session: Session, state: str, view: View, extra: Callable[[bool], None] | None = None) -> None:
+    """Play or pause, step a day, a week or a month, and the run's state (ready, working, playing, finished).
 
     Args:
-        draw: Makes the figure.
-        key: Redraw only when this changes.
-        name: A CSS class (`ihoabm-<name>`) so tests and people can find the image.
+        session: The page's session.
+        state: Its state now, and
+        view: its view now (passed so that the controls redraw when either changes).
+        extra: Draws further buttons; gets whether they must be disabled (busy or playing).
     """
-    png = solara.use_memo(lambda: figures.to_png(draw()), dependencies=[key])
-    return solara.Image(png, width="100%", classes=[f"ihoabm-{name}"])
-
-
-def _key(model: IHOModel, *extra: Any) -> tuple[Any, ...]:
-    return (id(model), model.day, *extra)
+    blocked = state in (BUSY, PLAYING, FINISHED)
+    with solara.Column(gap="8px", classes=["ihoabm-controls"]):
+        with solara.Row(gap="8px", style={"align-items": "center"}):
+            solara.HTML(tag="span", unsafe_innerHTML=STATE_TEXT[state], classes=["ihoabm-state",
+                                                                                   f"ihoabm-state-{state}"])
+            solara.Text(f"day {view.day:,} of {view.total_days:,}")
+        solara.ProgressLinear(True if state == BUSY else False)
+        with solara.Row(gap="8px"):
+            solara.Button("Pause" if state == PLAYING else "Play", color="primary", on_click=session.toggle,
+                          disabled=state == FINISHED)
+            speed = next((k for k, d in PLAY_SPEEDS.items() if d == session.play_days), "a week at a time")
+            solara.ToggleButtonsSingle(speed, values=list(PLAY_SPEEDS), dense=True,
+                                       on_value=lambda k: session.set_play_days(PLAY_SPEEDS[k]))
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            for label, days in STEPS:
+                solara.Button(label, on_click=lambda d=days: session.step(d), disabled=blocked, outlined=True)
+        if extra is not None:
+            extra(state in (BUSY, PLAYING))
+        if session.error:
+            solara.Error(session.error, classes=["ihoabm-message"])
 
 
 @solara.component
-def InputMessages(model: IHOModel) -> None:
-    """One error box per control value the model could not use (shown after Reset)."""
-    inputs = getattr(model, "inputs", None)
-    for message in inputs.messages if inputs else ():
-        solara.Error(message, dense=True)
+def Story(view: View) -> None:
+    """What to watch, the plain-English explainer, and the facilitator's notes if there are any."""
+    solara.HTML(tag="div", unsafe_innerHTML=f"<strong>What to watch:</strong> {html.escape(view.watch)}",
+                classes=["ihoabm-watch"])
+    with solara.Details("What are PbR, an IHO, a host, an alliance, a risk-share corridor? (click to open)"):
+        Md(story.EXPLAINER, classes=["ihoabm-explainer"])
+    notes = story.facilitator_notes()
+    if notes:
+        with solara.Details("Facilitator's notes", expand=True):
+            Md(notes, classes=["ihoabm-notes"])
 
 
 @solara.component
-def StatusPanel(model: IHOModel, day: int = 0) -> None:
-    """Scenario, day, contract phase, the levers in force, and any rejected input.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    sc = model.scenario
-    inputs = getattr(model, "inputs", None)
-    moved = inputs.from_slider if inputs else frozenset()
-    levers = "\n".join(
-        f"- {lever.label}: **{lever.fmt.format(lever.value_in(sc))}** "
-        f"({'slider' if lever.name in moved else 'scenario'})" for lever in LEVERS)
-    with solara.Column(style=PANEL_STYLE, classes=["ihoabm-status"]):
-        InputMessages(model)
-        Md(
-            f"**Day {model.day}** ({series.when(model.day)}): {series.phase(model)}.\n\n"
-            f"### {sc.meta.name}\n{sc.meta.question}\n\n"
-            f"Residents: {sc.run.patients:,} (living now: {model.population_size():,}); seed {sc.run.seed}; "
-            f"regime {sc.contract.regime}.\n\n{levers}\n\n"
-            "Sliders left at their starting value keep the scenario's own setting. "
-            "Parameters apply on Reset.")
+def ChartGrid(view: View) -> None:
+    """The tab's charts side by side, as many columns as the window fits; each with its title and legend."""
+    parts = [f'<figure class="ihoabm-chart ihoabm-chart-{c.key}" style="margin:0"><h4>{html.escape(c.title)}</h4>'
+             f"{c.svg}{c.legend}</figure>" for c in view.charts]
+    parts += [f'<figure class="ihoabm-chart ihoabm-{p.key}" style="margin:0;grid-column:1/-1">{p.svg}'
+              f'<figcaption class="ihoabm-alt">{html.escape(p.alt)}</figcaption>{p.legend}</figure>'
+              for p in view.pictures]
+    solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["ihoabm-charts"])
 
 
 @solara.component
-def ActivityPanel(model: IHOModel, day: int = 0) -> solara.Element:
-    """Emergency admissions, conveyances, A&E attendances and bed occupancy over time.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    return FigureImage(lambda: figures.activity_figure(model), _key(model), "activity")
-
-
-@solara.component
-def MoneyPanel(model: IHOModel, day: int = 0) -> solara.Element:
-    """Spending by setting and providers' surplus or deficit.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    return FigureImage(lambda: figures.money_figure(model), _key(model), "money")
+def ViewOptions(session: Session, view: View, tabs: tuple[str, ...]) -> None:
+    """Tabs choosing what to show, and a switch for the contract years only."""
+    options = view.options
+    tab = options.get("tab", tabs[0])
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        with solara.lab.Tabs(value=tabs.index(tab) if tab in tabs else 0,
+                             on_value=lambda i: session.set_options({"tab": tabs[i]})):
+            for t in tabs:
+                solara.lab.Tab(t.capitalize())
+        solara.Switch(label="Contract years only", value=bool(options.get("contract_only")),
+                      on_value=lambda v: session.set_options({"contract_only": v}))
 
 
 @solara.component
-def HealthPanel(model: IHOModel, day: int = 0) -> solara.Element:
-    """QALYs lived, deaths by the care failure that caused them, and crises caused by care failures.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    return FigureImage(lambda: figures.health_figure(model), _key(model), "health")
+def Results(view: View, heading: str) -> None:
+    """The running results table."""
+    if view.results:
+        Md(f"### {heading}\n\n{view.results}", classes=["ihoabm-results", "ihoabm-table"])
 
 
 @solara.component
-def NetworkPanel(model: IHOModel, day: int = 0) -> None:
-    """Draw the provider network, with a choice of edge width: patient flow or money.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    weight, set_weight = solara.use_state("patients")
-    with solara.Column(style=PANEL_STYLE):
-        solara.ToggleButtonsSingle(weight, values=["patients", "money"], on_value=set_weight, dense=True)
-        key = (id(model), len(model.ledger.rows), weight)
-        FigureImage(lambda: figures.network_figure(model, weight), key, "network")
-
-
-@solara.component
-def JourneysPanel(model: IHOModel, day: int = 0) -> None:
-    """Tracked patients' journeys as a timeline, and one person's events as a list.
-
-    Args:
-        model: The model shown.
-        day: The model's day; it changes with every step, which is what makes the panel redraw.
-    """
-    patients = model.tracker.patients
-    labels = {figures.patient_label(p): row for row, p in patients.items()}
-    chosen, set_chosen = solara.use_state(next(iter(labels), ""))
-    events = sum(len(p.journey) for p in patients.values())
-    with solara.Column(style=PANEL_STYLE):
-        FigureImage(lambda: figures.journeys_figure(model), (id(model), events), "journeys")
-        if not labels:
-            solara.Text("No tracked patients in this scenario.")
-            return
-        if chosen not in labels:
-            chosen = next(iter(labels))
-        solara.Select("Follow one person", values=list(labels), value=chosen, on_value=set_chosen)
-        person = patients[labels[chosen]]
-        latest = person.journey[-15:][::-1]
-        rows = "\n".join(f"| {day} | {series.when(day)} | {event} |" for day, event in latest)
-        Md(f"Now: **{person.care_state}**. Latest events:\n\n"
-           "| day | when | event |\n|---|---|---|\n" + (rows or "| | | nothing yet |"))
-
-
-# SolaraViz re-renders these wrappers after every step; passing the day makes the panel re-render too
-# (a component whose arguments are unchanged is not re-rendered).
-def status_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: status and messages."""
-    return StatusPanel(model, model.day)
-
-
-def activity_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: activity plots."""
-    return ActivityPanel(model, model.day)
-
-
-def money_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: money plots."""
-    return MoneyPanel(model, model.day)
-
-
-def health_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: health plots."""
-    return HealthPanel(model, model.day)
-
-
-def network_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: the provider network."""
-    return NetworkPanel(model, model.day)
-
-
-def journeys_panel(model: IHOModel) -> solara.Element:
-    """SolaraViz component: tracked patients' journeys."""
-    return JourneysPanel(model, model.day)
+def Downloads(session: Session, files: tuple[str, ...], prefix: str) -> None:
+    """A download button per file of the run (CSV tables and PNG figures), made when clicked."""
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        for name in files:
+            solara.FileDownload(lambda n=name: session.download(n), filename=f"{prefix}-{name}",
+                                label=f"Download {name}")

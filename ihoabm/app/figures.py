@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
 
 DPI = 80
+EXPORT_DPI = 150   # downloads: sharp on a slide
 INK = "#2c3e50"
 B_COLOUR = INK   # the comparison page's alternative; each comparator keeps its colour from ARM_COLOURS
 GBP_M = catalogue.scaled_unit("GBP", 1e6)

@@ -42,8 +42,9 @@ class Lockstep:
     alternative: IHOModel
 
     @classmethod
-    def build(cls, comparators: Sequence[str], alternative: str, patients: int, seed: int) -> Lockstep:
-        """Build every run with the same population size and seed.
+    def build(cls, comparators: Sequence[str], alternative: str, patients: int, seed: int,
+              years: int | None = None) -> Lockstep:
+        """Build every run with the same population size and seed (and years after the burn-in, if given).
 
         Raises:
             ScenarioError: If a scenario name or value is not valid.
@@ -51,8 +52,8 @@ class Lockstep:
         """
         if not 1 <= len(comparators) <= MAX_COMPARATORS:
             raise ValueError(f"compare with 1 to {MAX_COMPARATORS} scenarios (got {len(comparators)})")
-        return cls(tuple(IHOModel(name, seed=seed, patients=patients) for name in comparators),
-                   IHOModel(alternative, seed=seed, patients=patients))
+        return cls(tuple(IHOModel(name, seed=seed, patients=patients, years=years) for name in comparators),
+                   IHOModel(alternative, seed=seed, patients=patients, years=years))
 
     @property
     def models(self) -> tuple[IHOModel, ...]:

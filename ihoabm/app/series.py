@@ -117,3 +117,49 @@ def last_year_positions(model: IHOModel) -> tuple[dict[str, float], dict[str, fl
         income[payee] += pence / 100
         net[payer] -= pence / 100
     return net, income
+
+
+def accrued_allocation(model: IHOModel, since: int, until: int) -> float:
+    """The ICB's allocation for days [since, until), GBP, as if it arrived evenly over each year.
+
+    The allocation is paid to the ICB in one sum on the first day of each year; counted that way, the ICB shows
+    a large surplus early in every year that it then spends. Spread over the year, it matches the spending.
+    """
+    total = 0.0
+    for day, _, _, payee, pence, category in model.ledger.rows:
+        if category != "allocation" or payee != "icb":
+            continue
+        overlap = min(until, day + DAYS_PER_YEAR) - max(since, day)
+        if overlap > 0:
+            total += pence / 100 * overlap / DAYS_PER_YEAR
+    return total
+
+
+def rolling_positions(model: IHOModel) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float]]:
+    """Each account's net result and income, and money paid between each pair, over the last 365 days (GBP).
+
+    Unlike the network's year-end edge weights, these follow the ledger day by day, so money flows through
+    the host from the day it holds the contract. The ICB's allocation is counted as it accrues (see
+    `accrued_allocation`).
+
+    Returns:
+        Net result by account, income by account, and payments by (payer, payee).
+    """
+    since = max(model.day - DAYS_PER_YEAR, 0)
+    net: dict[str, float] = dict.fromkeys(model.ledger_accounts(), 0.0)
+    income = dict(net)
+    flows: dict[tuple[str, str], float] = {}
+    for day, _, payer, payee, pence, category in reversed(model.ledger.rows):
+        if day < since:
+            break
+        if category == "allocation":
+            continue
+        amount = pence / 100
+        net[payee] = net.get(payee, 0.0) + amount
+        income[payee] = income.get(payee, 0.0) + amount
+        net[payer] = net.get(payer, 0.0) - amount
+        flows[payer, payee] = flows.get((payer, payee), 0.0) + amount
+    allocation = accrued_allocation(model, since, max(model.day, since + 1))
+    net["icb"] = net.get("icb", 0.0) + allocation
+    income["icb"] = income.get("icb", 0.0) + allocation
+    return net, income, flows

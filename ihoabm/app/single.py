@@ -1,7 +1,7 @@
-"""The single-model page: Mesa's SolaraViz with the scenario, levers, population and seed as controls.
+"""The single-model page: one run, set up from the sidebar, played, paused and stepped in the app's words.
 
-Each browser session builds its own `AppModel`; SolaraViz's Reset builds a new one from the controls, and
-any value it cannot use is reported on the page instead of raising.
+Each browser session has its own `Session` (its run in a worker process of its own). The set-up controls
+apply on Reset; a value that cannot be used is reported on the page, and the run is built with the default.
 """
 
 from __future__ import annotations
@@ -9,51 +9,98 @@ from __future__ import annotations
 from typing import Any
 
 import solara
-from mesa.visualization import Slider, SolaraViz
 
-from ihoabm.app import components
-from ihoabm.app.params import DEFAULT_POPULATION, DEFAULT_SCENARIO, DEFAULT_SEED, LEVERS, AppModel
-from ihoabm.scenario import builtin_names
+from ihoabm.app import story
+from ihoabm.app.components import (
+    CSS,
+    ChartGrid,
+    Downloads,
+    Md,
+    Results,
+    RunControls,
+    Story,
+    ViewOptions,
+    use_session,
+)
+from ihoabm.app.one_run import DOWNLOADS, TABS
+from ihoabm.app.params import DEFAULT_POPULATION, DEFAULT_SCENARIO, DEFAULT_SEED, LEVERS
+from ihoabm.app.session import Session
 
-PLAY_INTERVAL_MS = 150
-DAYS_PER_STEP = 7
 TITLE = "ihoabm: one local health economy"
+SCENARIO_LABEL = "Scenario (payment rules)"
+POPULATION_LABEL = "Residents (1,000 to 200,000)"
+SEED_LABEL = "Seed (a whole number)"
+YEARS_LABEL = "Years after the burn-in"
+DEFAULT_YEARS, MAX_YEARS = 5, 10
 
 
-def model_params() -> dict[str, Any]:
-    """SolaraViz controls: keys are `AppModel` arguments."""
-    params: dict[str, Any] = {
-        "scenario": {"type": "Select", "value": DEFAULT_SCENARIO, "values": builtin_names(),
-                     "label": "Scenario or regime"},
-    }
-    for lever in LEVERS:
-        params[lever.name] = Slider(lever.label, value=lever.default, min=lever.low, max=lever.high,
-                                    step=lever.step, dtype=float)
-    params["patients"] = {"type": "InputText", "value": str(DEFAULT_POPULATION),
-                          "label": "Residents (1,000 to 200,000)"}
-    params["seed"] = {"type": "InputText", "value": str(DEFAULT_SEED), "label": "Seed (a whole number)"}
-    return params
+def initial_spec() -> dict[str, Any]:
+    """What the page builds first: the default scenario, population and seed, levers at the scenario's own."""
+    return {"scenario": DEFAULT_SCENARIO, "patients": str(DEFAULT_POPULATION), "seed": str(DEFAULT_SEED)}
 
 
-def initial_values(params: dict[str, Any]) -> dict[str, Any]:
-    """Return the controls' starting values, as SolaraViz passes them to Reset."""
-    return {k: (v.value if isinstance(v, Slider) else v["value"]) for k, v in params.items()}
+@solara.component
+def Setup(session: Session) -> None:
+    """Scenario, levers, residents and seed; Reset builds a new run from them at day 0."""
+    choices = story.choices()
+    scenario = solara.use_reactive(story.title(DEFAULT_SCENARIO))
+    levers = {lever.name: solara.use_reactive(lever.default) for lever in LEVERS}
+    patients = solara.use_reactive(str(DEFAULT_POPULATION))
+    seed = solara.use_reactive(str(DEFAULT_SEED))
+    years = solara.use_reactive(DEFAULT_YEARS)
 
+    def reset() -> None:
+        spec: dict[str, Any] = {"scenario": choices.get(scenario.value, scenario.value), "patients": patients.value,
+                                "seed": seed.value, "years": years.value}
+        spec.update({name: r.value for name, r in levers.items()})
+        session.reset(spec)
 
-COMPONENTS = [
-    (components.status_panel, 0),
-    (components.activity_panel, 0),
-    (components.money_panel, 0),
-    (components.health_panel, 0),
-    (components.network_panel, 0),
-    (components.journeys_panel, 0),
-]
+    with solara.Card("Set up the run"):
+        with solara.Tooltip(story.LEVER_TIPS["scenario"]), solara.Column():
+            solara.Select(SCENARIO_LABEL, values=list(choices), value=scenario)
+        for lever in LEVERS:
+            r = levers[lever.name]
+            with solara.Tooltip(story.LEVER_TIPS[lever.name]), solara.Column(gap="0px"):
+                solara.Text(f"{lever.label}: {lever.fmt.format(r.value)}", classes=["ihoabm-lever"])
+                solara.SliderFloat("", value=r, min=lever.low, max=lever.high, step=lever.step,
+                                   thumb_label="always")
+        with solara.Tooltip(story.LEVER_TIPS["years"]), solara.Column(gap="0px"):
+            solara.Text(f"{YEARS_LABEL}: {years.value}", classes=["ihoabm-lever"])
+            solara.SliderInt("", value=years, min=1, max=MAX_YEARS, thumb_label="always")
+        with solara.Tooltip(story.LEVER_TIPS["patients"]), solara.Column():
+            solara.InputText(POPULATION_LABEL, value=patients)
+        with solara.Tooltip(story.LEVER_TIPS["seed"]), solara.Column():
+            solara.InputText(SEED_LABEL, value=seed)
+        solara.Text("Sliders left where they start keep the scenario's own setting. Changes apply on Reset.")
+        solara.Button("Reset", color="primary", on_click=reset)
 
 
 @solara.component
 def SinglePage() -> None:
-    """One model, stepped a week at a time; a new model for each browser session."""
-    params = solara.use_memo(model_params, [])
-    model = solara.use_memo(lambda: AppModel(**initial_values(params)), [])
-    SolaraViz(model, components=COMPONENTS, model_params=params, name=TITLE,
-              play_interval=PLAY_INTERVAL_MS, render_interval=DAYS_PER_STEP)
+    """One run, a new one for each browser session."""
+    session = use_session("one", initial_spec, {"tab": TABS[0]})
+    view = session.view
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"):
+            RunControls(session, session.state, view)
+        Setup(session)
+    with solara.Column(style={"width": "100%", "padding": "8px 16px"}):
+        for message in view.messages:
+            solara.Error(message, dense=True, classes=["ihoabm-message"])
+        Md(view.header, classes=["ihoabm-status"])
+        Story(view)
+        ViewOptions(session, view, TABS)
+        if view.options.get("tab") == "network":
+            solara.ToggleButtonsSingle(view.options.get("weight", "money"), values=["money", "patients"],
+                                       on_value=lambda w: session.set_options({"weight": w}))
+        ChartGrid(view)
+        if view.people:
+            solara.Select("Follow one person", values=list(view.people),
+                          value=view.options.get("person") or view.people[0],
+                          on_value=lambda p: session.set_options({"person": p}))
+            Md(view.person, classes=["ihoabm-person"])
+        Results(view, "Results by year (rates per 1,000 residents a year)")
+        Downloads(session, DOWNLOADS, "ihoabm-run")

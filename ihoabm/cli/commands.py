@@ -6,7 +6,9 @@ the key and what is allowed, with exit code 2 and no traceback.
 
 from __future__ import annotations
 
+import json
 import math
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -113,11 +115,17 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
             seed: Annotated[int, typer.Option("--seed", "-s", min=0)] = 1,
             workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64)] = 2,
             out: Annotated[str, typer.Option("--out", "-o")] = "out/compare",
+            uncertainty: Annotated[int | None, typer.Option(
+                "--uncertainty", "-u", min=0, max=4096, show_default=False,
+                help="Parameter draws from the behavioural priors, each run in every arm with its own seed; adds "
+                     "combined intervals, p_better, draws.csv and the CEAC (ceac.csv, ceac.png). 0 for none. "
+                     "Default: 6 for the main job, 0 otherwise.")] = None,
             overwrite: Overwrite = False) -> None:
     """Paired comparison of two or more scenarios with common random numbers; writes comparison.csv and plots.
 
     Replication k of every arm uses seed k; each arm after the first is reported as its difference from it.
     """
+    from ihoabm.experiments import uncertainty as unc
     from ihoabm.experiments.compare import (
         COMPARE_FILES,
         MAIN_JOB,
@@ -125,11 +133,11 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
         about,
         arm_differences,
         arm_labels,
-        replicate_with_groups,
+        replicate_with_uncertainty,
     )
     from ihoabm.experiments.value import equity_table, value_table
-    from ihoabm.outputs import plots
-    from ihoabm.outputs.folder import OutputFolder, out_path
+    from ihoabm.outputs import plots, report, workbook
+    from ihoabm.outputs.folder import OutputFolder, out_path, package_version
     from ihoabm.scenario import load_scenario
 
     refs = list(scenarios or MAIN_JOB)
@@ -143,76 +151,109 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
     if last > MAX_SEED:  # replication k runs with seed + k: the last one must be a valid seed too
         raise UsageError(f"--seed {seed}: with --replications {replications} the runs use seeds {seed} to {last}; "
                          f"seeds go up to {MAX_SEED}, so give --seed {MAX_SEED - replications + 1} or less")
+    draws_n = (0 if scenarios else unc.MAIN_JOB_DRAWS) if uncertainty is None else uncertainty
+    if last + draws_n > MAX_SEED:  # draw d runs with seed + replications + d
+        raise UsageError(f"--seed {seed}: with --replications {replications} and --uncertainty {draws_n} the runs "
+                         f"use seeds up to {last + draws_n}; give --seed {MAX_SEED - replications - draws_n + 1} "
+                         "or less")
     labels = arm_labels([sc.meta.name for sc in loaded])
     seeds = [seed + k for k in range(replications)]
-    with folder.claim(COMPARE_FILES), progress_bar() as bar:
-        task = bar.add_task(f"{' vs '.join(labels)}: runs", total=len(labels) * replications)
-        runs, groups = replicate_with_groups(refs, seeds, overrides, workers,
-                                             lambda d, t: bar.update(task, completed=d), labels=labels)
+    draw_seeds = [last + 1 + d for d in range(draws_n)]
+    reference = load_scenario("pbr_2004", overrides, origin="command line")   # the priors' defaults
+    drawn_keys, held_keys = unc.split_keys(reference, loaded)
+    draws = unc.draw_parameters(draws_n, seed, drawn_keys, reference)
+    files = COMPARE_FILES + (unc.UNCERTAINTY_FILES if draws_n else ())
+    # The scenario record and the workbook, then the report, which reads the files written before it.
+    files += (report.SCENARIOS, WORKBOOK, report.REPORT)
+    arms = _arms_record(refs, loaded, labels)
+    info = {**about(loaded, labels, seeds), **unc.about(draws_n, draw_seeds, drawn_keys, held_keys)}
+    with folder.claim(files), progress_bar() as bar:
+        task = bar.add_task(f"{' vs '.join(labels)}: runs", total=len(labels) * (replications + draws_n))
+        runs, groups, draw_runs, _ = replicate_with_uncertainty(
+            refs, seeds, draw_seeds, draws, overrides, workers, lambda d, t: bar.update(task, completed=d),
+            labels=labels)
         comp = arm_differences(runs, labels)
         value, equity = value_table(runs, labels), equity_table(groups, labels)
+        extra = unc.output_files(draw_runs, labels, draws, draw_seeds) if draws_n else {}
+        comp = unc.with_combined(comp, draw_runs, labels) if draws_n else comp
         folder.publish({
+            **extra,
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
             "runs.csv": lambda p: runs.to_csv(p, index=False),
             "comparison.png": lambda p: plots.comparison(comp, labels[0], labels[1:]).savefig(p, dpi=110),
             "value.csv": lambda p: value.to_csv(p, index=False),
             "equity.csv": lambda p: equity.to_csv(p, index=False),
-        }, about(loaded, labels, seeds))
+            report.SCENARIOS: lambda p: p.write_text(json.dumps(arms, indent=1), encoding="utf-8"),
+            WORKBOOK: lambda p: workbook.write(p, workbook.compare_sheets(comp, runs, value, equity, arms, info)),
+            report.REPORT: lambda p: p.write_text(report.compare_html(p.parent, {
+                **info, "ihoabm_version": package_version(),
+                "written_at": datetime.now(UTC).isoformat(timespec="seconds")}), encoding="utf-8"),
+        }, info)
     if labels != [sc.meta.name for sc in loaded]:   # names repeat: say which arm is which
         console.print("arms: " + ", ".join(f"{label} = {ref}" for label, ref in zip(labels, refs, strict=True)))
     for label in labels[1:]:   # one table per arm: each fits a terminal as the two-arm table always has
-        console.print(comparison_table(comp, labels[0], label, replications))
-    console.print(value_summary_table(value, equity, labels, years, replications))
-    console.print(f"wrote {', '.join(COMPARE_FILES[:-1])} and {COMPARE_FILES[-1]} to {folder.root}/")
+        console.print(comparison_table(comp, labels[0], label, replications, patients,
+                                       loaded[0].run.burn_in_years))
+    console.print(value_summary_table(value, equity, labels, years, replications, patients))
+    if draws_n:
+        console.print(unc.uncertainty_table(comp, labels, draws_n, replications, held_keys))
+    console.print(f"wrote {', '.join(files[:-1])} and {files[-1]} (open it in a browser; it prints to PDF) "
+                  f"to {folder.root}/", highlight=False)
 
 
-def _human(x: float) -> str:
-    """Compact signed number: +2.5M, -860k, +377."""
-    for scale, suffix, floor in ((1e6, "M", 1e6), (1e3, "k", 1e4)):
-        if abs(x) >= floor:
-            return f"{x / scale:+,.1f}{suffix}"
-    return f"{x:+,.0f}"
+WORKBOOK = "comparison.xlsx"
 
 
-def comparison_table(comp: Any, a: str, b: str, replications: int) -> Table:
-    """Readable table of one arm's paired differences from the reference for the key metrics.
+def _arms_record(refs: list[str], loaded: list[Any], labels: list[str]) -> dict[str, Any]:
+    """Each arm's scenario, question, resolved settings and their sources, for the report and the workbook."""
+    from ihoabm.scenario.sources import flat_settings, sources
 
-    Full intervals are in the CSV. The metrics (`catalogue.KEY_DIFFERENCES`) and their labels come from the
-    outputs catalogue.
+    return {label: {"scenario": sc.meta.name, "given_as": ref, "question": sc.meta.question,
+                    "settings": flat_settings(sc), "sources": sources(ref)}
+            for label, ref, sc in zip(labels, refs, loaded, strict=True)}
+
+
+def comparison_table(comp: Any, a: str, b: str, replications: int, patients: int | None = None,
+                     burn_in: int = 1) -> Table:
+    """Readable table of one arm's paired differences from the reference, a year, by section.
+
+    Activity, waiting and delays, health and money (`ihoabm.outputs.present.SECTIONS`), labelled with units from
+    the outputs catalogue; money in £, and a surplus never as a percentage of itself (its base can be near
+    zero). Full intervals are in comparison.csv, the HTML report and the workbook.
 
     Args:
         comp: `arm_differences` rows (only arm `b`'s are shown), or `paired_differences` rows of B minus A.
         a: The reference arm's label.
         b: The label of the arm shown.
         replications: Replications per arm, for the title.
+        patients: Residents per run, for the title.
+        burn_in: Burn-in years before contract year 1, for the caption.
     """
-    from ihoabm.outputs import catalogue
+    from ihoabm.outputs import present
 
-    if "arm" in comp.columns:
-        comp = comp[comp["arm"] == b]
-    table = Table(title=f"{b} minus {a}: mean paired difference (% of {a}), {replications} replications",
-                  caption="* the 95% interval of the paired differences excludes zero; see comparison.csv")
-    table.add_column("metric")
-    years = sorted(comp["year"].unique())
+    rows = present.headline(comp, b)
+    table = Table(title=present.who_title(a, b, patients, replications) + f" (% of {a})",
+                  caption=f"* the 95% interval of the paired differences excludes zero; see comparison.csv. "
+                          f"{present.burn_in_note(burn_in)}")
+    table.add_column("measure")
+    years = sorted({y for _, _, cells in rows for y in cells})
     for year in years:
-        table.add_column(f"year {year}", justify="right")
-    for metric in catalogue.KEY_DIFFERENCES:
-        d = comp[comp["metric"] == metric].set_index("year")
-        if d.empty:
-            continue
-        cells = []
-        for year in years:
-            r = d.loc[year]
-            sure = r["diff_lo"] > 0 or r["diff_hi"] < 0
-            pct = f" ({r['pct_diff']:+.1f}%)" if math.isfinite(r["pct_diff"]) and r["mean_a"] > 0 else ""
-            cells.append(f"{_human(r['diff'])}{pct}{' *' if sure else ''}")
-        table.add_row(catalogue.axis(metric), *cells)
+        table.add_column(present.year_heading(year), justify="right")
+    section = None
+    for sec, metric, cells in rows:
+        if sec != section:
+            table.add_row(f"[bold]{sec}[/]", *([""] * len(years)))
+            section = sec
+        table.add_row("  " + present.label(metric),
+                      *(present.cell_text(metric, cells[y]) if y in cells else "-" for y in years))
     return table
 
 
 def _with_interval(mean: float, lo: float, hi: float, fmt: Any = None) -> str:
     """'+140k (-1.2M to +1.5M) *': a mean and its 95% interval, starred when the interval excludes zero."""
-    fmt = fmt or _human
+    from ihoabm.outputs import present
+
+    fmt = fmt or present.money
     if not math.isfinite(mean):
         return "-"
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -220,7 +261,8 @@ def _with_interval(mean: float, lo: float, hi: float, fmt: Any = None) -> str:
     return f"{fmt(mean)} ({fmt(lo)} to {fmt(hi)}){' *' if lo > 0 or hi < 0 else ''}"
 
 
-def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, replications: int) -> Table:
+def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, replications: int,
+                        patients: int | None = None) -> Table:
     """Readable value and equity table, one column per arm after the first, over all reported years.
 
     Incremental cost and QALYs, the ICER, the net monetary benefit at each NICE threshold
@@ -237,8 +279,9 @@ def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, 
         return f"{x:+,.4f}"
 
     span = f"{years} year{'s' if years > 1 else ''}"
+    size = f" of {patients:,} residents" if patients else ""
     table = Table(title=f"Value and equity against {labels[0]}: mean paired difference over {span} (95% interval), "
-                        f"{replications} replications",
+                        f"{replications} replications{size}",
                   caption="* the interval excludes zero. ICER shown only when the QALY interval excludes zero "
                           "(a ratio has no t-interval); NMB = threshold x QALYs - cost. SII: slope index of "
                           "inequality across IMD quintiles (least minus most deprived); see value.csv, equity.csv")
@@ -253,15 +296,14 @@ def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, 
                               for a in labels[1:]))
 
     cols = ("mean", "lo", "hi")
-    row(f"Incremental {catalogue.label('spend_total').lower()} ({catalogue.metric('spend_total').unit})", v,
-        "incremental_cost", cols)
+    row(f"Incremental {catalogue.label('spend_total').lower()} (£)", v, "incremental_cost", cols)
     row(f"Incremental {catalogue.metric('qalys').unit}", v, "incremental_qalys", cols, qaly)
-    row("ICER (GBP per QALY gained)", v, "icer", cols)
+    row("ICER (£ per QALY gained)", v, "icer", cols)
     table.add_row("  where there is no ICER", *(_no_icer(float(v.loc[("incremental_cost", a), "mean"]),
                                                         *(float(v.loc[("incremental_qalys", a), c]) for c in cols))
                                                for a in labels[1:]))
     for t in THRESHOLDS:
-        row(f"Net monetary benefit at GBP {t:,} per QALY (GBP)", v, nmb_name(t), cols)
+        row(f"Net monetary benefit at £{t:,} per QALY (£)", v, nmb_name(t), cols)
     for measure in EQUITY:
         row(f"SII change: {equity_label(measure)}", e, measure, ("change", "change_lo", "change_hi"),
             per_head if EQUITY[measure][0] == 1 else qaly)
@@ -279,13 +321,89 @@ def _no_icer(cost: float, qalys: float, lo: float, hi: float) -> str:
     return ""
 
 
+@app.command("report")
+@friendly
+def report_command(folder: Annotated[str, typer.Argument(
+        help="The --out folder of ihoabm compare or ihoabm sweep.", show_default=False)]) -> None:
+    """Write one self-contained HTML report (opens offline, prints to PDF) of a comparison or sweep folder.
+
+    A comparison's goes beside its files as report.html; a sweep's into its summary/ folder. Run
+    `ihoabm sweep-report` first for a sweep's summaries and plots.
+    """
+    from pathlib import Path
+
+    from ihoabm.outputs import report
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise UsageError(f"{folder}: no such folder; give the --out folder of ihoabm compare or ihoabm sweep")
+    try:
+        path = report.write(root)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    console.print(f"wrote {path} (open it in a browser; it prints to PDF)", highlight=False)
+
+
 @scenario_app.command("show")
 @friendly
-def scenario_show(ref: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")]) -> None:
-    """Print the fully resolved scenario as TOML."""
+def scenario_show(ref: Annotated[str, typer.Argument(help="Built-in name or path to a .toml file.")],
+                  sources: Annotated[bool, typer.Option("--sources", help="Add each value's source (the comment "
+                                                        "beside it in the scenario files) as a TOML comment.")]
+                  = False) -> None:
+    """Print the fully resolved scenario as TOML (with --sources, each value's source as a comment)."""
     from ihoabm.scenario import load_scenario, to_toml
 
-    typer.echo(to_toml(load_scenario(ref)))
+    text = to_toml(load_scenario(ref))
+    if sources:
+        from ihoabm.scenario.sources import sources as sources_of
+
+        text = _with_sources(text, sources_of(ref))
+    typer.echo(text)
+
+
+def _with_sources(text: str, found: dict[str, str]) -> str:
+    """Resolved TOML with `# source` after each value whose source the scenario files give."""
+    lines, section = [], ""
+    for line in text.splitlines():
+        if line.startswith("[") and line.rstrip().endswith("]"):
+            section = line.strip("[] ")
+        elif " = " in line and not line.startswith(" "):
+            key = f"{section}.{line.split(' = ', 1)[0].strip()}" if section else line.split(" = ", 1)[0].strip()
+            if key in found:
+                line = f"{line}  # {found[key]}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@scenario_app.command("diff")
+@friendly
+def scenario_diff(a: Annotated[str, typer.Argument(help="First scenario: built-in name or .toml path.")],
+                  b: Annotated[str, typer.Argument(help="Second scenario: built-in name or .toml path.")]) -> None:
+    """Print the parameters whose resolved values differ between two scenarios, with each value's source."""
+    from ihoabm.outputs import present
+    from ihoabm.scenario import load_scenario
+    from ihoabm.scenario.sources import differences, flat_settings, sources
+
+    sa, sb = load_scenario(a), load_scenario(b)
+    fa, fb = flat_settings(sa), flat_settings(sb)
+    keys = [k for k in differences(fa, fb) if not k.startswith("meta.")]
+    if not keys:
+        console.print(f"{sa.meta.name} and {sb.meta.name}: no parameter differs", highlight=False)
+        return
+    src_a, src_b = sources(a), sources(b)
+    table = Table(title=f"{len(keys)} parameters differ: {sa.meta.name} (A) and {sb.meta.name} (B)",
+                  caption="source: the comment beside the value in the scenario file that sets it, else that "
+                          "file's meta.source; '(default)' where no file sets it")
+    for col in ("parameter", "key", "A", "B", "source of A", "source of B"):
+        table.add_column(col, overflow="fold")
+    for key in keys:
+        table.add_row(present.parameter_label(key), key, _shown(fa.get(key)), _shown(fb.get(key)),
+                      src_a.get(key, "(default)"), src_b.get(key, "(default)"))
+    console.print(table)
+
+
+def _shown(value: Any) -> str:
+    return "(not set)" if value is None else str(value)
 
 
 @scenario_app.command("list")
@@ -316,3 +434,7 @@ app.command("sweep-report")(sweep_report_command)
 from ihoabm.cli.serve import app_command  # noqa: E402
 
 app.command("app")(app_command)
+
+from ihoabm.cli.decompose import decompose_command  # noqa: E402
+
+app.command("decompose")(decompose_command)

@@ -23,14 +23,17 @@ import typer
 from ihoabm.cli.tools import UsageError, friendly
 
 APP_MODULE = "ihoabm.app.pages"
+NOTES_ENV = "IHOABM_APP_NOTES"   # read by ihoabm.app.story (not imported here: it would import the model)
 # A CDN address that cannot be fetched: if an asset were missing from solara-assets, the server answers 404
 # instead of downloading it.
 NO_CDN = "offline://solara-assets-only/"
 
 
-def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the server process: local assets only, no telemetry."""
+def offline_env(base: dict[str, str] | None = None, notes: str | None = None) -> dict[str, str]:
+    """Environment for the server process: local assets only, no telemetry, and the facilitator's notes file."""
     env = dict(os.environ if base is None else base)
+    if notes:
+        env[NOTES_ENV] = os.path.abspath(notes)
     env.update({
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_ASSETS_CDN": NO_CDN,
@@ -81,6 +84,13 @@ def wait_until_listening(host: str, port: int, proc: subprocess.Popen, timeout: 
     return False
 
 
+def notes_problem(path: str) -> str:
+    """One line saying why a notes file cannot be shown, or "" when it can."""
+    from ihoabm.app.story import notes_path_problem  # no Solara, no model: only the file checks
+
+    return notes_path_problem(path)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -127,8 +137,14 @@ def app_command(
                                       help="Port to listen on (0 picks a free one).")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; the default serves this machine "
                                                      "only.")] = "127.0.0.1",
+    notes: Annotated[str | None, typer.Option("--notes", help="A Markdown file of facilitator's notes, shown on "
+                                                              "both pages.")] = None,
 ) -> None:
-    """Start the interactive app (one model at /, PbR and IHO side by side at /compare) and print its URL."""
+    """Start the interactive app (one model at /, payment systems side by side at /compare) and print its URL."""
+    if notes is not None:
+        problem = notes_problem(notes)
+        if problem:
+            raise UsageError(problem)
     local = check_address(host, port)
     if port == 0:
         port = free_port(host if host not in ("0.0.0.0", "") else "127.0.0.1")
@@ -136,7 +152,7 @@ def app_command(
     if not local:
         typer.echo(f"warning: listening on {host}: other machines on the network can open the app", err=True)
     linux = sys.platform.startswith("linux")
-    proc = subprocess.Popen(server_command(host, port), env=offline_env(),
+    proc = subprocess.Popen(server_command(host, port), env=offline_env(notes=notes),
                             preexec_fn=_die_with_parent if linux else None)
     # `kill` (SIGTERM) stops the server too, like Ctrl+C, instead of leaving it running.
     signal.signal(signal.SIGTERM, _interrupt)

@@ -105,11 +105,30 @@ def sweep_command(
             tables = build(out)
             console.print(report_table(tables))
             _notes(tables)
-            console.print(f"summary tables in {out}/summary/, plots in {out}/plots/", highlight=False)
+            shared = _shareable(out, tables)
+            console.print(f"summary tables in {out}/summary/, plots in {out}/plots/; {shared}", highlight=False)
         except Exception as exc:  # the runs are saved whatever happens to the report
             err.print(f"warning: the report failed ({type(exc).__name__}: {exc}); the runs are saved, rebuild it "
                       f"with: ihoabm sweep-report {out}", markup=False, highlight=False, soft_wrap=True)
     _finish(status)
+
+
+WORKBOOK = "sweep.xlsx"
+
+
+def _shareable(out: Path, tables: dict[str, Table]) -> str:
+    """Write the workbook and the HTML report into the sweep's summary/ folder; say where they are."""
+    import json
+
+    from ihoabm.outputs import report, workbook
+    from ihoabm.outputs.folder import atomic_write
+
+    spec = json.loads((out / "sweep.json").read_text(encoding="utf-8")).get("spec", {})
+    sheets = workbook.sweep_sheets({name: t.to_pandas() for name, t in tables.items()}, spec)
+    book = out / "summary" / WORKBOOK
+    atomic_write(book, lambda p: workbook.write(p, sheets))
+    page = report.write(out)
+    return f"workbook {book}, report {page}"
 
 
 def _notes(tables: dict[str, Table]) -> None:
@@ -173,9 +192,11 @@ def report_table(tables: dict[str, Table]) -> RichTable:
 @friendly
 def sweep_report_command(
         out_dir: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
-        plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots.")] = True,
+        plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots and write the workbook "
+                                            "(summary/sweep.xlsx) and HTML report (summary/report.html); "
+                                            "--no-plots writes the CSV summaries only, quickly.")] = True,
 ) -> None:
-    """Rebuild a sweep's summaries and plots from its saved results (also after an interrupted sweep)."""
+    """Rebuild a sweep's summaries, plots, workbook and HTML report from its saved results (also after a stop)."""
     from ihoabm.experiments.sweep.report import build
     from ihoabm.experiments.sweep.store import FolderError
 
@@ -190,5 +211,8 @@ def sweep_report_command(
     missing = int(status["missing"].sum())
     _notes(tables)
     n_plots = len(list((out_dir / "plots").glob("*.png"))) if plots else 0
+    # The workbook and report need pandas; --no-plots is the quick look that goes without it.
+    shared = f"; {_shareable(out_dir, tables)}" if plots else ""
     console.print(f"wrote {len(tables)} tables to {out_dir}/summary/ and {n_plots} plots to {out_dir}/plots/"
-                  + (f"; {missing} runs missing (resume the sweep to finish)" if missing else ""), highlight=False)
+                  f"{shared}" + (f"; {missing} runs missing (resume the sweep to finish)" if missing else ""),
+                  highlight=False)

@@ -66,6 +66,59 @@ def replicate_with_groups(scenarios: list[str], seeds: list[int], overrides: dic
     """
     labels = labels or arm_labels(list(scenarios))
     jobs = [(label, s, seed, overrides) for seed in seeds for label, s in zip(labels, scenarios, strict=True)]
+    return _collect(jobs, seeds, workers, progress)
+
+
+def replicate_with_uncertainty(scenarios: list[str], seeds: list[int], draw_seeds: list[int],
+                               draws: list[dict[str, Any]], overrides: dict[str, Any], workers: int = 1,
+                               progress: Callable[[int, int], None] | None = None,
+                               labels: list[str] | None = None) -> tuple[pd.DataFrame, ...]:
+    """The replications at the default parameters and the draws, in one pass of the executor.
+
+    Draw d runs every arm at seed `draw_seeds[d]` with the overrides `draws[d]`: one paired replicate across
+    arms that shares both the parameter values and the random numbers (`ihoabm.experiments.uncertainty`).
+
+    Args:
+        scenarios: Built-in names or paths, one per arm.
+        seeds: One seed per replication at the default parameters, shared by every arm.
+        draw_seeds: One seed per draw, shared by every arm; none of them in `seeds`.
+        draws: One set of scenario overrides per draw, applied to every arm on top of `overrides`.
+        overrides: Scenario overrides for every run (`run.patients`, ...).
+        workers: Worker processes (1 runs here).
+        progress: Called with (runs done, runs in all).
+        labels: Arm labels (default: `arm_labels` of the scenario names as given).
+
+    Returns:
+        `(runs, groups, draw_runs, draw_groups)`: `replicate_with_groups`'s two tables for the replications,
+        then the same two for the draws (their `replication` is the draw's index).
+    """
+    if set(seeds) & set(draw_seeds):
+        raise ValueError("the draws' seeds must differ from the replications' seeds")
+    if len(draw_seeds) != len(draws):
+        raise ValueError(f"one seed per draw: {len(draw_seeds)} seeds for {len(draws)} draws")
+    labels = labels or arm_labels(list(scenarios))
+    arms = list(zip(labels, scenarios, strict=True))
+    jobs = [(label, s, seed, overrides) for seed in seeds for label, s in arms]
+    jobs += [(label, s, seed, {**overrides, **draw}) for seed, draw in zip(draw_seeds, draws, strict=True)
+             for label, s in arms]
+    runs, groups = _collect(jobs, [*seeds, *draw_seeds], workers, progress)
+    first_draw = len(seeds)
+
+    def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if frame.empty:
+            return frame, frame
+        mine = frame["replication"] >= first_draw
+        drawn = frame[mine].copy()
+        drawn["replication"] -= first_draw
+        return frame[~mine].reset_index(drop=True), drawn.reset_index(drop=True)
+
+    (r, dr), (g, dg) = split(runs), split(groups)
+    return r, g, dr, dg
+
+
+def _collect(jobs: list[tuple[str, str, int, dict[str, Any]]], seeds: list[int], workers: int,
+             progress: Callable[[int, int], None] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the jobs through the executor; annual and by-group rows with a `replication` column (seed order)."""
     annual: list[pd.DataFrame] = []
     groups: list[pd.DataFrame] = []
     with interruptible():

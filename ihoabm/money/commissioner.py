@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import mesa
 
-from ihoabm.money import settlement
+from ihoabm.money import books, settlement
 from ihoabm.money.contracts import ACUTE_ACTIVITIES, ACUTE_SERVICES, Contract, tariff
 from ihoabm.money.forms import build_form
+from ihoabm.pathways import quality
 
 PARTNERS = ("acute", "community", "gp", "ambulance")
 
@@ -23,6 +24,7 @@ class Commissioner(mesa.Agent):
         super().__init__(model)
         self.contracts: dict[str, Contract] = {}
         self.observed: dict[str, float] = {}
+        self.reference_outcomes: dict[str, float] = {}   # the burn-in year's, for tied funding
         self.capitation_gross = 0.0
         self.regime = "icb"
         self.history = True            # a burn-in year: paid as the system was paid until now (PbR tariff)
@@ -126,15 +128,29 @@ class Commissioner(mesa.Agent):
         settlement.shared_savings(m.ledger, m.day, year, self.contracts.values())
         if self.regime == "iho":
             c = m.scenario.contract
-            # The score is that of the year being settled (its admissions per head against the burn-in's).
-            rate = m.tally.year_total("nel_admissions", year) / m.population_size()
-            score = settlement.outcome_score(rate, self.observed.get("nel_per_head"))
+            # A host that is a provider carries that provider's result: risk is shared on the whole books.
+            settlement.consolidate(m.ledger, m.day, year, books.books_of(m, "host"))
+            # The score is that of the year being settled, against the burn-in's.
+            score = settlement.outcome_score(self.outcomes(year), self.reference_outcomes, c.tied_funding_measures)
             settlement.tied_funding(m.ledger, m.day, year, self.capitation_gross * c.tied_funding_share, score)
             settlement.risk_share(m.ledger, m.day, year, self.capitation_gross, c.risk_share_corridor,
                                   c.risk_share_icb)
             if c.host_variant == "alliance":
-                settlement.alliance_shares(m.ledger, m.day, year, {p: self.contracts[p] for p in PARTNERS})
+                partners = {p: self.contracts[p] for p in books.alliance_partners(m)}
+                settlement.alliance_shares(m.ledger, m.day, year, partners, c.alliance_pool_share)
         self._observe(year)
+
+    def outcomes(self, year: int) -> dict[str, float]:
+        """The outcomes tied funding can be paid on, for `year`.
+
+        Emergency admissions per head; QALYs per head against what the population's age and sex alone would give
+        (so that ageing is not counted); and the share of the waiting list within the standard.
+        """
+        m = self.model
+        pop = m.population_size()
+        return {"nel_admissions": m.tally.year_total("nel_admissions", year) / pop,
+                "qalys": m.tally.year_total("qalys", year) / pop / max(quality.expected_utility(m), 1e-9),
+                "rtt_within_18_weeks": m.regulator.rtt_performance}
 
     def _observe(self, year: int) -> None:
         """Record what this year cost, the actuarial basis for next year's capitation and blocks."""
@@ -152,6 +168,7 @@ class Commissioner(mesa.Agent):
             self.observed["community_activity_value"] = self.contracts["community"].activity_value
             admissions = m.tally.year_total("nel_admissions", year)
             self.observed["nel_per_head"] = admissions / pop
+            self.reference_outcomes = self.outcomes(year)
             readmissions = m.tally.year_total("nel_readmissions", year)
             self.observed["readmissions_per_index_admission"] = readmissions / max(admissions - readmissions, 1.0)
         self.observed["incidents"] = float(m.tally.year_total("ambulance_incidents", year))

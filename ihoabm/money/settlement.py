@@ -20,18 +20,35 @@ def shared_savings(ledger: Ledger, day: int, year: int, contracts: Iterable[Cont
             ledger.transfer(day, year, k.payer, k.payee, savings, "shared_savings")
 
 
-OUTCOME_TOLERANCE = 0.10   # assumption: the tied share is lost in full when admissions per head are 10% higher
+# Outcomes that tied funding can be paid on: whether more is better, and how far worse than the reference year
+# loses the tied share in full.
+TIED_MEASURES = {
+    # assumption: the tied share is lost in full when emergency admissions per head are 10% higher
+    "nel_admissions": (False, 0.10),
+    # assumption (range 0.01 to 0.05): QALYs per head against the age-sex norm; 2% lower is a large loss of
+    # population health, and the ratio moves about 0.3% from year to year by chance at 20,000 residents (measured)
+    "qalys": (True, 0.02),
+    # assumption: 5% fewer of the waiting list within 18 weeks (the 2015 standard was 92%)
+    "rtt_within_18_weeks": (True, 0.05),
+}
 
 
-def outcome_score(admissions_per_head: float, reference: float | None) -> float:
-    """Outcome score for tied funding, from 0 to 1.
+def outcome_score(observed: Mapping[str, float], reference: Mapping[str, float], measures: Iterable[str]) -> float:
+    """Outcome score for tied funding, from 0 to 1: the mean over `measures` of each one's score.
 
-    1 if emergency admissions per head are no higher than the reference (the burn-in year), falling linearly to
-    0 at `OUTCOME_TOLERANCE` higher; 1 when there is no reference.
+    A measure scores 1 if it is no worse than its reference (the burn-in year), falling linearly to 0 at its
+    tolerance worse; 1 when there is no reference.
     """
-    if not reference:
-        return 1.0
-    return min(max(1.0 - (admissions_per_head / reference - 1.0) / OUTCOME_TOLERANCE, 0.0), 1.0)
+    scores = []
+    for name in measures:
+        higher_is_better, tolerance = TIED_MEASURES[name]
+        ref = reference.get(name)
+        if not ref:
+            scores.append(1.0)
+            continue
+        worse = (ref - observed[name]) / ref if higher_is_better else (observed[name] - ref) / ref
+        scores.append(min(max(1.0 - worse / tolerance, 0.0), 1.0))
+    return sum(scores) / len(scores) if scores else 1.0
 
 
 def tied_funding(ledger: Ledger, day: int, year: int, at_stake: float, score: float) -> None:
@@ -50,10 +67,26 @@ def risk_share(ledger: Ledger, day: int, year: int, contract_value: float, corri
         ledger.transfer(day, year, "host", "icb", excess * icb_share, "risk_share")
 
 
-def alliance_shares(ledger: Ledger, day: int, year: int, partners: Mapping[str, Contract]) -> None:
-    """Share the host's remaining result among the alliance partners in proportion to their contract values."""
+def alliance_shares(ledger: Ledger, day: int, year: int, partners: Mapping[str, Contract],
+                    pool_share: float = 1.0) -> None:
+    """Share the host's remaining result among the alliance partners in proportion to their contract values.
+
+    The partners pool `pool_share` of it; the host keeps the rest. Partners on the host's own books are not
+    among `partners`: their result is already the host's.
+    """
     remaining = ledger.year_result("host", year)
     values = {p: max(k.annual_value or k.activity_value, 1.0) for p, k in partners.items()}
     total = sum(values.values())
     for partner, value in values.items():
-        ledger.transfer(day, year, "host", partner, remaining * value / total, "alliance_share")
+        ledger.transfer(day, year, "host", partner, remaining * pool_share * value / total, "alliance_share")
+
+
+def consolidate(ledger: Ledger, day: int, year: int, books: Iterable[str]) -> None:
+    """Carry the year's result of each provider on the host's books into the host's account.
+
+    A host that is an acute trust (or a community trust, or a practices' collaborative) keeps one set of books:
+    its own provider's surplus or deficit is the host's, before any risk is shared.
+    """
+    for account in sorted(books):
+        if account != "host":
+            ledger.transfer(day, year, account, "host", ledger.year_result(account, year), "consolidation")

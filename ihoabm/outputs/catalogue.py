@@ -458,6 +458,13 @@ _METRICS = (
     _series("supported_discharges", "Supported discharges", "discharges", flow=("acute", "community")),
     _series("beds_available", "Beds available", "bed-days", note="beds open each day, summed: bed-days"),
     _series("waiting_list", "Elective waiting list", "people", "level", live=State("waiting_list", "len")),
+    _series("ucr_full_days", "Days the urgent community response ran out of slots", "days",
+            note="what the host can see of the return to one more slot"),
+    _series("vw_full_days", "Days marginal A&E patients found no virtual-ward place", "days",
+            note="what the host can see of the return to one more place"),
+    _series("ltc_onsets", "New long-term conditions", "conditions"),
+    _series("ltc_onsets_expected", "New long-term conditions expected without prevention", "conditions",
+            note="the risk model's expectation, a month at a time"),
     _series("caseload_expected_crises", "Expected crises among caseload patients", "crises",
             note="the risk model's expectation, a month at a time"),
     _series("proactive_expected_crises", "Expected crises among patients in GP proactive care", "crises",
@@ -495,6 +502,7 @@ DAILY = (
     "caseload_expected_crises", "proactive_expected_crises", "population", "nel_readmissions",
     "rtt_breaches", "elective_extra_capacity", "ae_four_hour_breaches", "qalys", "deaths_ae_delay",
     "deaths_not_admitted", "deaths_waiting", "care_failure_crises", "marginal_sent_home", "elective_wait_days",
+    "ucr_full_days", "vw_full_days", "ltc_onsets", "ltc_onsets_expected",
 )
 # by_group.csv's counts after population, in the file's (fixed) order.
 BY_GROUP = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet", "qalys",
@@ -519,6 +527,17 @@ APP_COMPARED = ("nel_admissions", "conveyances", "ae_attendances", "bed_occupanc
 # The app's health panel and the comparison page's health figure, each counted from the start of the run:
 # QALYs lived, then deaths by the care failure that caused them, then crises caused by care failures.
 APP_HEALTH = ("qalys", "deaths_ae_delay", "deaths_not_admitted", "deaths_waiting", "care_failure_crises")
+# Which way is better, where a policy reader would agree on it (-1 fewer or less, +1 more): a comparison's
+# probability that one arm is better than another (`p_better`) reads this. Money moving between organisations
+# (surpluses, balances), inputs (community contacts) and counts with no agreed direction have none.
+BETTER: dict[str, int] = {
+    **dict.fromkeys(("deaths", "ae_attendances", "ambulance_incidents", "conveyances", "nel_admissions",
+                     "bed_days", "delayed_discharge_days", "waiting_list_end", "spend_total", "gp_unmet", "crises",
+                     "elective_cancelled", "boarding_days", "nel_readmissions", "rtt_breaches", "rtt_sanctions",
+                     "ae_four_hour_breaches", "deaths_ae_delay", "deaths_not_admitted", "deaths_waiting",
+                     "care_failure_crises", "elective_wait_days"), -1),
+    **dict.fromkeys(("elective_admissions", "rtt_within_18_weeks", "ae_within_4_hours", "qalys"), 1),
+}
 
 # A run's printed summary (`tables.summary`): column -> (metric, how it is expressed).
 SUMMARY: dict[str, tuple[str, str]] = {
@@ -602,7 +621,7 @@ def check() -> None:
         if m.name in IDENTIFIERS:
             problems.append(f"{m.name}: an identifier, not a metric")
     selections = (SWEEP_DEFAULT, KEY_DIFFERENCES, PLOTTED_DIFFERENCES, ACTIVITY_PLOT, PER_1000, APP_ACTIVITY,
-                  APP_COMPARED, APP_HEALTH, tuple(n for n, _ in SUMMARY.values()))
+                  APP_COMPARED, APP_HEALTH, tuple(n for n, _ in SUMMARY.values()), tuple(BETTER))
     for names in selections:
         problems += [f"{n}: selected but not in the catalogue" for n in names if n not in METRICS]
     if problems:

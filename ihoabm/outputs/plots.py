@@ -53,30 +53,51 @@ def activity(daily: pd.DataFrame, scenario: Scenario) -> Figure:
     return fig
 
 
-def spending(annual: pd.DataFrame) -> Figure:
-    """Spending per resident by setting, stacked by year, with provider surpluses alongside."""
-    fig = Figure(figsize=(11, 4.5))
+# Surplus lines often sit on top of each other (a community provider and a host both near zero): each gets its
+# own marker size and line style, the larger drawn first, so every line shows.
+SURPLUS_STYLE = {"acute_surplus": ("o", 9, "-"), "community_surplus": ("s", 7, "--"), "host_surplus": ("^", 5, ":")}
+
+
+def spending(annual: pd.DataFrame, scenario: str | None = None) -> Figure:
+    """Spending per resident by setting, stacked by contract year, with provider surpluses alongside.
+
+    Args:
+        annual: annual.csv rows of one run.
+        scenario: Name for the title (default: annual.csv's `scenario` column).
+    """
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
     ax, ax2 = fig.subplots(1, 2)
+    years = [int(y) for y in annual["year"]]
     bottom = pd.Series(0.0, index=annual.index)
     for setting, colour in SETTING_COLOURS.items():
         name = f"spend_{setting}"
         per_head = annual[name] / annual["population"]
-        ax.bar(annual["year"], per_head, bottom=bottom, color=colour, label=catalogue.who(name))
+        ax.bar(annual["year"], per_head, bottom=bottom, color=colour, label=_capital(catalogue.who(name)))
         bottom += per_head
-    ax.set_xlabel("year")
-    ax.set_ylabel(f"{catalogue.metric('spend_total').unit} per resident")
-    ax.set_title(f"{catalogue.label('spend_total')}, by setting")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("£ per resident a year")
+    ax.set_title(f"{catalogue.label('spend_total')} per resident, by setting", fontsize=10)
+    # Beside the bars, never over them.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     for col in SURPLUSES:
         if col in annual:
             m = catalogue.metric(col)
-            ax2.plot(annual["year"], annual[col] / 1e6, marker="o", color=ORG_COLOURS[m.setting], label=m.label)
+            marker, size, style = SURPLUS_STYLE[col]
+            ax2.plot(annual["year"], annual[col] / 1e6, marker=marker, ms=size, ls=style, lw=1.6,
+                     color=ORG_COLOURS[m.setting], label=m.label)
     ax2.axhline(0, color="grey", lw=0.8)
-    ax2.set_xlabel("year")
-    ax2.set_ylabel(catalogue.scaled_unit(catalogue.metric(SURPLUSES[0]).unit, 1e6))
-    ax2.set_title("Provider surplus (+) or deficit (-)")
-    ax2.legend(fontsize=8)
-    fig.tight_layout()
+    ax2.set_ylabel("£ million a year")
+    ax2.set_title("Provider surplus (+) or deficit (-)", fontsize=10)
+    ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    for a in (ax, ax2):
+        a.set_xticks(years, [str(y) for y in years])   # whole contract years, never 0.75 or 1.25
+        a.set_xlabel("contract year (1 = the first after burn-in)")
+    name = scenario or (str(annual["scenario"].iloc[0]) if "scenario" in annual and len(annual) else "")
+    about = []
+    if "population" in annual and len(annual):
+        about.append(f"{int(annual['population'].iloc[0]):,} residents")
+    if "seed" in annual and len(annual):
+        about.append(f"seed {int(annual['seed'].iloc[0])}")
+    fig.suptitle(f"Spending and surpluses: {name}" + (f" ({', '.join(about)})" if about else ""))
     return fig
 
 
@@ -133,3 +154,8 @@ def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5), fontsize=9, frameon=False)
     fig.suptitle(f"{', '.join(arms)} vs {reference} (paired, common random numbers)")
     return fig
+
+
+def _capital(text: str) -> str:
+    """First letter up, the rest as written ('GP practices' stays so)."""
+    return text[:1].upper() + text[1:]

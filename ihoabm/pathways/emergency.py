@@ -59,8 +59,11 @@ def ambulance(m: World, calls: Episodes) -> Episodes:
         return Episodes.empty()
     outcome, used = m.ambulance.triage(calls.u[:, ACUITY], calls.u[:, DEST], ucr_eligible(m, calls.rows),
                                        m.community.ucr_slots_today)
+    # Whether the last UCR slot was used today: what a manager can see of the return to one more slot.
+    ran_out = used > 0 and used == m.community.ucr_slots_today
     m.community.take_ucr_slots(used)
     t = m.tally
+    t.add("ucr_full_days", int(ran_out))
     t.add("ambulance_incidents", len(calls))
     t.add("hear_and_treat", int(np.count_nonzero(outcome == HEAR_AND_TREAT)))
     t.add("see_and_treat", int(np.count_nonzero(outcome == SEE_AND_TREAT)))
@@ -93,7 +96,10 @@ def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> No
     # At the margin a free virtual-ward place is a safe alternative: fewer marginal patients need a bed.
     eligible = marginal & ucr_eligible(m, arrivals.rows)
     places = np.zeros(len(arrivals), dtype=bool)
-    places[np.flatnonzero(eligible)[: m.community.vw_free()]] = True
+    free = m.community.vw_free()
+    places[np.flatnonzero(eligible)[:free]] = True
+    # A day when marginal patients found no free place: one more place would have been used.
+    m.tally.add("vw_full_days", int(np.count_nonzero(eligible) > free))
     admit_marginal = marginal & m.acute.admits_at_margin(arrivals.u[:, MARGIN], places)
     # A marginal patient the trust does not admit goes home on the virtual ward if there is a place.
     step_up = np.flatnonzero(places & ~admit_marginal)

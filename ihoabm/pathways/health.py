@@ -28,10 +28,16 @@ def progress(m: World) -> None:
     # Onset follows the slope of prevalence with age, so the cross-section stays calibrated.
     ages = np.arange(MAX_AGE + 1, dtype=np.float64)
     slope = np.maximum(ltc_mean(m.scenario, ages + 1.0) - ltc_mean(m.scenario, ages), 0.0)
-    table = slope[:, None] * np.asarray(h.ltc_imd_multiplier)[None, :] * prevention_multiplier(m) / 12.0
+    kept = prevention_multiplier(m)
+    table = slope[:, None] * np.asarray(h.ltc_imd_multiplier)[None, :] * kept / 12.0
     hazard = table[np.minimum(pop.age[rows], MAX_AGE), pop.imd[rows]]
     onset = m.streams["ltc_onset"].random(rows.size) < hazard
     gain = onset & (pop.ltc[rows] < h.ltc_max)
+    # What a risk model fitted before any prevention expects, against what happened: a leading indicator
+    # of prevention that a host can read years before fewer crises show.
+    room = pop.ltc[rows] < h.ltc_max
+    m.tally.add("ltc_onsets", int(np.count_nonzero(gain)))
+    m.tally.add("ltc_onsets_expected", float(hazard[room].sum() / kept) if kept > 0 else 0.0)
     pop.ltc[rows[gain]] += 1
     older = pop.age[rows] >= 65
     pop.frailty_score[rows] += (h.frailty_ltc_weight * gain + h.frailty_age_slope / 12.0 * older)\

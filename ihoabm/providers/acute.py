@@ -16,6 +16,11 @@ import mesa
 import numpy as np
 
 from ihoabm.core.population import DAYS_PER_YEAR, DEAD
+from ihoabm.money import books
+
+# Occupancy above which bed pressure builds, and below which a trust that saves by closing beds closes them
+# (Bagust, Place and Posnett 1999, BMJ: bed crises become likely above about 85% occupancy).
+COMFORTABLE_OCCUPANCY = 0.85
 
 
 def _logit(p: float) -> float:
@@ -29,7 +34,9 @@ class AcuteTrust(mesa.Agent):
     def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         a = model.scenario.acute
-        self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000))
+        self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000))   # open (staffed) beds
+        self.physical_beds = self.beds    # open beds are indices below `beds`; closed ones can reopen
+        self.open_beds_wanted = float(self.beds)
         self.occupant = np.full(self.beds, -1, dtype=np.int64)
         self.admit_day = np.zeros(self.beds, dtype=np.int32)
         self.fit_day = np.zeros(self.beds, dtype=np.int32)
@@ -61,7 +68,7 @@ class AcuteTrust(mesa.Agent):
 
     def place(self, rows: np.ndarray, los: np.ndarray, support: np.ndarray, elective: bool, day: int) -> int:
         """Put patients into free beds; return how many were placed (the rest are not placed)."""
-        free = np.flatnonzero(self.occupant < 0)[: rows.size]
+        free = np.flatnonzero(self.occupant[: self.beds] < 0)[: rows.size]
         k = free.size
         self.occupant[free] = rows[:k]
         self.admit_day[free] = day
@@ -133,12 +140,16 @@ class AcuteTrust(mesa.Agent):
         """
         a = self.model.scenario.acute
         p = self.model.scenario.prices
-        self.marginal_margin = marginal_income - a.variable_cost_share * p.nel_short_stay
+        variable = a.variable_cost_share * p.nel_short_stay
+        # On the host's own books, or sharing the host's result, one more admission earns more (or less) than
+        # the trust's own contract pays: what the books earn from outside, and its share of the host's result.
+        marginal_income += books.admission_signal(self.model, "acute", "nel_short", variable)
+        self.marginal_margin = marginal_income - variable
         if a.behaviour_fixed:
             return
         # Reference point: the margin at national tariff, where the base propensity was observed.
         reference = p.nel_short_stay * (1 - a.variable_cost_share)
-        pressure = max(self.occupancy_recent - 0.85, 0.0) / 0.10
+        pressure = max(self.occupancy_recent - COMFORTABLE_OCCUPANCY, 0.0) / 0.10
         # Below the 4-hour standard, admitting a marginal patient stops the clock: a pull towards admission.
         target = _logit(a.base_admission_propensity) \
             + a.margin_sensitivity * (self.marginal_margin - reference) / p.nel_short_stay \
@@ -150,6 +161,43 @@ class AcuteTrust(mesa.Agent):
         speed = a.behaviour_adjust_per_month
         self.admission_propensity += speed * (target_p - self.admission_propensity)
         self.discharge_urgency += speed * (urgency - self.discharge_urgency)
+        self.review_beds()
+
+    def review_beds(self) -> None:
+        """Monthly: close beds it does not need where closing them saves its books money; reopen where it does not.
+
+        A trust whose payer reimburses its costs (cost plus) loses its margin with every bed it closes, so it keeps
+        them all; one that keeps what it saves (capitation on its own books, an activity or block contract, or its
+        share of an alliance's savings) closes beds until occupancy is back at 85%, a share
+        `bed_closure_per_year` of the way a year (wards close and staff are redeployed over months, not days).
+        Only empty beds close; their staffed-bed cost stops.
+        """
+        rate = self.model.scenario.acute.bed_closure_per_year
+        if rate <= 0:
+            return
+        needed = self.occupancy_recent * self.beds / COMFORTABLE_OCCUPANCY
+        saves = books.cost_saving_share(self.model, "acute") > 0
+        wanted = min(float(self.physical_beds), needed) if saves else float(self.physical_beds)
+        self.open_beds_wanted += rate / 12.0 * (wanted - self.open_beds_wanted)
+        change = round(self.open_beds_wanted) - self.beds
+        if change > 0:
+            self.beds = min(self.beds + change, self.physical_beds)
+        elif change < 0:
+            self._close_beds(-change)
+
+    def _close_beds(self, k: int) -> None:
+        """Close up to `k` empty beds: move patients out of the highest-numbered open beds, then close those."""
+        k = min(k, self.free_beds(), self.beds - 1)
+        if k <= 0:
+            return
+        keep = self.beds - k
+        top = np.arange(keep, self.beds)
+        movers = top[self.occupant[top] >= 0]
+        holes = np.flatnonzero(self.occupant[:keep] < 0)[: movers.size]
+        for arr in (self.occupant, self.admit_day, self.fit_day, self.needs_support, self.elective):
+            arr[holes] = arr[movers]
+        self.occupant[movers] = -1
+        self.beds = keep
 
     def face_four_hour_pressure(self, pressure: float) -> None:
         """Monthly, from the regulator: how far A&E falls below the 4-hour standard (per 10 points)."""

@@ -9,14 +9,49 @@ when the waiting list then falls below the 18-week standard, regulatory pressure
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 
+from ihoabm.core.population import DAYS_PER_YEAR
 from ihoabm.money.contracts import Contract
 
-LEVERS = ("caseload", "ucr", "virtual_ward", "proactive", "prevention")
-CASELOAD, UCR, VIRTUAL_WARD, PROACTIVE, PREVENTION = range(len(LEVERS))
-COMMUNITY_LEVERS = (CASELOAD, UCR, VIRTUAL_WARD)   # in the community provider's stream order
+if TYPE_CHECKING:
+    from ihoabm.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Lever:
+    """Something the host can invest in: its name, what it buys, and how long it takes to work.
+
+    Attributes:
+        name: the lever's name in outputs and beliefs.
+        buys: the investment contract that carries its money.
+        lag_years: years from investing to full effect (hiring, or prevention working over years).
+    """
+
+    name: str
+    buys: str
+    lag_years: Callable[[Scenario], float]
+
+
+def _hiring(sc: Scenario) -> float:
+    return sc.community.hiring_lag_months / 12.0
+
+
+# In the community provider's stream order first (caseload, UCR, virtual ward), then GP care and prevention.
+LEVERS: tuple[Lever, ...] = (
+    Lever("caseload", "invest_community", _hiring),
+    Lever("ucr", "invest_community", _hiring),
+    Lever("virtual_ward", "invest_community", _hiring),
+    Lever("proactive", "invest_proactive", lambda sc: 0.5),      # assumption: practices recruit in about 6 months
+    Lever("prevention", "invest_prevention", lambda sc: sc.health.prevention_lag_years),
+)
+LEVER = {lever.name: i for i, lever in enumerate(LEVERS)}
+COMMUNITY_LEVERS = [i for i, lever in enumerate(LEVERS) if lever.buys == "invest_community"]
 
 
 class HostProvider(mesa.Agent):
@@ -33,6 +68,7 @@ class HostProvider(mesa.Agent):
         self.oversight_pressure = 0.0             # shortfall below the 18-week standard, per 10 points
         self.reserves = 0.0
         self.last_npv = np.zeros(len(LEVERS))
+        self.qalys_per_crisis_gbp = 0.0          # QALYs lost per GBP of crisis cost, as last observed
         # What the host buys with its investment; accrued and paid like any other contract.
         self.contracts = {
             "invest_community": Contract.of("community investment", "host", "community", "community", "block"),
@@ -42,7 +78,7 @@ class HostProvider(mesa.Agent):
 
     def community_investment(self) -> np.ndarray:
         """Extra community funding per stream (caseload, UCR, virtual ward, discharge)."""
-        return np.array([*self.invest[list(COMMUNITY_LEVERS)], 0.0])
+        return np.array([*self.invest[COMMUNITY_LEVERS], 0.0])
 
     def proactive_investment(self) -> float:
         """GBP a year for GP proactive care."""
@@ -53,22 +89,22 @@ class HostProvider(mesa.Agent):
         return float(self.contracts["invest_prevention"].annual_value)
 
     # --- planning ---------------------------------------------------------------------------------
-    def _lags_years(self) -> np.ndarray:
-        sc = self.model.scenario
-        hire = sc.community.hiring_lag_months / 12.0
-        return np.array([hire, hire, hire, 0.5, sc.health.prevention_lag_years])
-
     def expected_npv(self) -> np.ndarray:
-        """Net present value per GBP a year invested in each lever over the planning horizon."""
+        """Net present value per GBP a year invested in each lever over the planning horizon.
+
+        A lever's value is the money it is believed to save plus, at the board's population health weight,
+        the health it buys: averted crises valued in QALYs at the host's value of a QALY.
+        """
         h = self.model.scenario.host
         years = np.arange(1, int(np.ceil(h.horizon_years)) + 1, dtype=float)
         years = years[years <= h.horizon_years + 1e-9] if h.horizon_years >= 1 else np.array([h.horizon_years])
-        lag = self._lags_years()[:, None]
+        lag = np.array([lever.lag_years(self.model.scenario) for lever in LEVERS])[:, None]
         ramp = 1.0 - np.exp(-years[None, :] / np.maximum(lag, 1e-6))
         # Untested levers are uncertain; a cautious host discounts them more.
         uncertainty = 1.0 / (1.0 + self.evidence_years)
         haircut = 1.0 - (1.0 - h.risk_appetite) * uncertainty
-        value = self.belief * haircut * (1.0 + h.population_health_weight) + self.premium_per_gbp()
+        health = h.population_health_weight * h.qaly_value * self.qalys_per_crisis_gbp
+        value = self.belief * haircut * (1.0 + health) + self.premium_per_gbp()
         discount = (1.0 + h.discount_rate) ** -years
         return ((value[:, None] * ramp - 1.0) * discount[None, :]).sum(axis=1)
 
@@ -77,7 +113,7 @@ class HostProvider(mesa.Agent):
         premium = self.model.commissioner.contracts.get("premium")
         rate = premium.prices.get("community_contact", 0.0) if premium else 0.0
         per_gbp = rate / self.model.scenario.prices.community_contact
-        return np.array([per_gbp, per_gbp, per_gbp, 0.0, 0.0])
+        return np.array([per_gbp if lever.buys == "invest_community" else 0.0 for lever in LEVERS])
 
     def plan(self) -> None:
         """Planning cycle: set investment per lever and how much elective activity to buy."""
@@ -112,50 +148,89 @@ class HostProvider(mesa.Agent):
         self.oversight_pressure = pressure
         self._set_elective_purchase()
 
+    def elective_health_weight(self) -> float:
+        """Share of an elective's price that the board counts as health lost when it does not buy it.
+
+        The host believes each treatment not bought keeps someone waiting, on average, half a year longer
+        (assumption: cuts are spread over a year) at the waiting decrement of quality of life; it values that
+        at its value of a QALY, weighted by the board's population health weight.
+        """
+        sc = self.model.scenario
+        e = sc.elective
+        price = e.day_case_share * sc.prices.day_case + (1.0 - e.day_case_share) * sc.prices.elective_inpatient
+        qalys = 0.5 * sc.outcomes.utility_waiting
+        return min(sc.host.population_health_weight * sc.host.qaly_value * qalys / price, 1.0)
+
     def _set_elective_purchase(self) -> None:
-        """Elective purchasing: cut by up to a fifth as affordability falls; oversight restores what was cut."""
-        cut = 0.2 * (1.0 - self.affordability)
+        """Elective purchasing: cut by up to a fifth as affordability falls.
+
+        The cut is smaller the more the board values the health it costs; oversight restores what was cut.
+        """
+        cut = 0.2 * (1.0 - self.affordability) * (1.0 - self.elective_health_weight())
         restore = min(self.model.scenario.oversight.rtt_purchase_restore * self.oversight_pressure, 1.0)
         self.elective_purchase = 1.0 - cut * (1.0 - restore)
 
     def _commit(self) -> None:
         """Put the investment plan into the host's investment contracts."""
-        self.contracts["invest_community"].annual_value = float(self.invest[list(COMMUNITY_LEVERS)].sum())
-        self.contracts["invest_proactive"].annual_value = float(self.invest[PROACTIVE])
-        self.contracts["invest_prevention"].annual_value = float(self.invest[PREVENTION])
+        for name, contract in self.contracts.items():
+            contract.annual_value = float(sum(self.invest[i] for i, lever in enumerate(LEVERS) if lever.buys == name))
 
     # --- learning ---------------------------------------------------------------------------------
     def observe_year(self, year: int) -> None:
-        """What the host can observe of each lever's return over the contract year just ended."""
+        """What a manager can learn of each lever's marginal return over the contract year just ended.
+
+        Returns are outcomes against what the host's risk model expected without the lever, counted only where
+        one more pound would have bought more: a UCR slot or a virtual-ward place adds nothing on days it was not
+        all used. Prevention is read from a leading indicator, new long-term conditions against those expected,
+        valued at the crises a condition adds over the host's horizon. The counts are a year's, so the host
+        learns with a year's delay and with the noise of small numbers.
+        """
         m = self.model
         t, sc = m.tally, m.scenario
         price = m.commissioner.marginal_income
         variable = sc.acute.variable_cost_share
         admission = price("acute", "nel_long", variable * sc.prices.nel_long_stay)
         ae = price("acute", "ae", variable * sc.prices.ae_attendance)
+        crises = max(t.year_total("crises", year), 1.0)
         admit_if_conveyed = t.year_total("nel_admissions", year) / max(t.year_total("ae_attendances", year), 1.0)
         per_crisis = (t.year_total("nel_admissions", year) * admission + t.year_total("ae_attendances", year) * ae) \
-            / max(t.year_total("crises", year), 1.0)
-        spend = m.community.capacity_by_stream * m.community.unit_cost
-        observed = np.full(len(LEVERS), np.nan)
-        observable = np.zeros(len(LEVERS), dtype=bool)
+            / crises
+        self._observe_health(year, crises, per_crisis)
+        spend = np.zeros(len(LEVERS))
+        spend[COMMUNITY_LEVERS] = (m.community.capacity_by_stream * m.community.unit_cost)[:len(COMMUNITY_LEVERS)]
+        spend[LEVER["proactive"]] = self.invest[LEVER["proactive"]]
+        spend[LEVER["prevention"]] = self.invest[LEVER["prevention"]]
+        saved = np.full(len(LEVERS), np.nan)
         # Caseload and proactive care: crises seen against those the risk model expected.
-        for lever, seen, expected, cost in ((CASELOAD, "caseload_crises", "caseload_expected_crises", spend[0]),
-                                            (PROACTIVE, "proactive_crises", "proactive_expected_crises",
-                                             self.invest[PROACTIVE])):
-            exp = t.year_total(expected, year)
-            if exp > 0 and cost > 0:
-                averted = max(exp - t.year_total(seen, year), 0.0)
-                observed[lever] = averted * per_crisis / cost
-                observable[lever] = True
-        ucr = t.year_total("ucr_referrals", year)
-        if spend[1] > 0:
-            observed[UCR] = ucr * (admit_if_conveyed * admission + ae) / spend[1]
-            observable[UCR] = True
-        if spend[2] > 0:
-            observed[VIRTUAL_WARD] = t.year_total("vw_step_up", year) * admission / spend[2]
-            observable[VIRTUAL_WARD] = True
-        self.learn(observed, observable)
+        for lever in ("caseload", "proactive"):
+            expected = t.year_total(f"{lever}_expected_crises", year)
+            if expected > 0:
+                saved[LEVER[lever]] = max(expected - t.year_total(f"{lever}_crises", year), 0.0) * per_crisis
+        binding = {k: t.year_total(f"{k}_full_days", year) / DAYS_PER_YEAR for k in ("ucr", "vw")}
+        saved[LEVER["ucr"]] = t.year_total("ucr_referrals", year) * (admit_if_conveyed * admission + ae) \
+            * binding["ucr"]
+        saved[LEVER["virtual_ward"]] = t.year_total("vw_step_up", year) * admission * binding["vw"]
+        expected = t.year_total("ltc_onsets_expected", year)
+        if expected > 0:
+            # An averted condition adds (relative hazard - 1) times the average crisis rate, every year of the
+            # horizon (the host's risk model; its coefficients are the model's).
+            extra = (sc.health.crisis_ltc_rr - 1.0) * crises / max(m.population_size(), 1)
+            saved[LEVER["prevention"]] = (expected - t.year_total("ltc_onsets", year)) * extra * per_crisis \
+                * sc.host.horizon_years
+        observable = np.isfinite(saved) & (spend > 0)
+        self.learn(np.divide(saved, spend, out=np.full(len(LEVERS), np.nan), where=observable), observable)
+
+    def _observe_health(self, year: int, crises: float, per_crisis: float) -> None:
+        """QALYs lost per GBP of crisis cost: quality of life lost in acute episodes, a year's count.
+
+        Only the episode is counted (days in a bed, waiting in A&E for one, or on a virtual ward, at the episode
+        decrement); deaths are not, so the host undervalues health (a limitation in the ODD).
+        """
+        t, o = self.model.tally, self.model.scenario.outcomes
+        days = t.year_total("bed_days", year) + t.year_total("boarding_days", year) \
+            + t.year_total("vw_contacts", year)
+        qalys = o.utility_episode * days / DAYS_PER_YEAR / crises
+        self.qalys_per_crisis_gbp = qalys / per_crisis if per_crisis > 0 else 0.0
 
     def learn(self, observed_return: np.ndarray, observable: np.ndarray) -> None:
         """Yearly: move beliefs toward the returns observed where they could be observed."""

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from ihoabm.scenario.authorisation import authorisation_error
 from ihoabm.scenario.errors import shown
 
 SCHEMA_VERSION = 1
@@ -78,6 +79,7 @@ FiveBands = Annotated[list[_Item], Field(min_length=5, max_length=5)]       # 0-
 FiveQuintiles = Annotated[list[_Item], Field(min_length=5, max_length=5)]   # IMD quintile 1 (most deprived) .. 5
 FourFrailty = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # fit, mild, moderate, severe
 FourStreams = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # caseload, UCR, virtual ward, discharge
+HostTypeName = Literal["separate", "acute_trust", "community_trust", "primary_care"]   # money/host_types.py
 ContractForm = Literal["block", "cost_plus", "activity", "shared_savings"]        # a host's sub-contracts
 ServiceForm = Literal["activity", "marginal_rate", "blended", "block", "bundled_episode"]   # an ICB acute service
 
@@ -250,6 +252,7 @@ class Acute(Section):
     behaviour_adjust_per_month: Share
     behaviour_fixed: Flag
     discharge_urgency_max: Share
+    bed_closure_per_year: Share      # share of the beds it wants closed that the trust closes in a year
 
 
 class Elective(Section):
@@ -324,6 +327,12 @@ class Contract(Section):
     risk_share_corridor: Share
     risk_share_icb: Share
     tied_funding_share: Share
+    tied_funding_measures: Annotated[list[Literal["nel_admissions", "qalys", "rtt_within_18_weeks"]],
+                                     Field(min_length=1)]
+    host_type: HostTypeName                # whose books the host is (ihoabm/money/host_types.py)
+    host_own_delivery_min: Share           # authorisation: share of the contract value the host delivers itself
+    host_min_horizon_years: Annotated[Real, Field(ge=0.0, le=30.0)]   # authorisation: planning capability
+    alliance_pool_share: Share             # share of the host's result after the corridor the partners pool
 
 
 class Host(Section):
@@ -334,6 +343,7 @@ class Host(Section):
     horizon_years: Annotated[Real, Field(gt=0.0, le=30.0)]
     risk_appetite: Share
     population_health_weight: Share
+    qaly_value: Annotated[Real, Field(ge=0.0, le=1_000_000.0)]
     max_invest_share: Share
     prior_return: Annotated[Real, Field(ge=0.0, le=10.0)]
     learning_rate: Share
@@ -348,6 +358,7 @@ class Network(Section):
     trust_loss: Share
     stratification_accuracy_low: Share
     stratification_accuracy_high: Share
+    shared_risk_weight: Share    # how far an alliance partner's decisions weigh its share of the host's result
 
     @model_validator(mode="after")
     def _accuracy_order(self) -> Network:
@@ -433,4 +444,11 @@ class Scenario(Section):
                         "burn_in_years must be at least 1 for the iho regime and for acute payments other than "
                         "activity: their contracts are set from what was observed in the burn-in year",
                         f"burn_in_years = {self.run.burn_in_years}, regime = {shown(c.regime)}")
+        return self
+
+    @model_validator(mode="after")
+    def _authorised(self) -> Scenario:
+        broken = authorisation_error(self.contract, self.host)
+        if broken:
+            raise _rule(*broken)
         return self

@@ -420,7 +420,7 @@ def draw(data: SweepData, tables: dict[str, pd.DataFrame]) -> list[Path]:
     folder.mkdir(exist_ok=True)
     figures = {}
     for metric in data.metrics:
-        figures[f"fan_{metric}"] = lambda m=metric: plots.fan(results, m)
+        figures[f"fan_{metric}"] = lambda m=metric: plots.fan(results, m, data.params)
         if not tables.get("sobol", pd.DataFrame()).empty and metric in set(tables["sobol"]["metric"]):
             figures[f"sobol_{metric}"] = lambda m=metric: plots.sobol_bars(tables["sobol"], m)
         if not tables.get("morris", pd.DataFrame()).empty and metric in set(tables["morris"]["metric"]):
