@@ -135,11 +135,13 @@ def test_host_in_deep_deficit_buys_less_and_invests_less():
     m = IHOModel("iho_lead_provider", patients=3_000, years=1, seed=1)
     while m.day < 400:
         m.step()
+    before = m.host.invest.copy()
     m.host.reserves = -10 * m.commissioner.capitation_gross
     m.host.plan()
     assert m.host.elective_purchase == pytest.approx(1 - 0.2 * (1 - m.host.elective_health_weight()))
     assert m.host.elective_purchase < 1
-    assert m.host.invest.sum() == 0
+    # No budget at all, pilots included: investment moves half-way to nothing in one planning cycle.
+    assert np.allclose(m.host.invest, np.where(before / 2 < 1.0, 0.0, before / 2))
 
 
 def test_a_board_that_values_health_cuts_fewer_electives_and_values_levers_more():
@@ -172,3 +174,59 @@ def test_trust_falls_when_delays_are_shunted_onto_the_acute_trust(model):
     model.tally.daily[:365, model.tally.index["delayed_discharge_days"]] = 20
     network.update(model, 0)
     assert model.network_trust("acute", "community") < start
+
+
+def _contract_year_one(**overrides):
+    m = IHOModel("iho_invest_to_save", patients=5_000, years=2, seed=3, **overrides)
+    while m.day < 2 * 365 - 1:
+        m.step()
+    return m
+
+
+def test_the_host_credits_capacity_only_on_days_it_ran_out():
+    """Marginal, not average, returns: with no day on which UCR or the virtual ward ran out, one more slot would
+    have bought nothing, so the observed return is 0 however many referrals and step-ups there were."""
+    from ihoabm.providers.host import LEVER
+
+    m = _contract_year_one()
+    year = m.year
+    t = m.tally
+    assert t.year_total("ucr_referrals", year) > 0
+    returns = {}
+    for ran_out in (0.0, 1.0):
+        for name in ("ucr_full_days", "vw_full_days"):
+            t.daily[year * 365:(year + 1) * 365, t.index[name]] = ran_out
+        seen = []
+        m.host.learn = lambda observed, observable, se=None, seen=seen: seen.append(observed)
+        m.host.observe_year(year)
+        returns[ran_out] = seen[0]
+    for lever in ("ucr", "virtual_ward"):
+        assert returns[0.0][LEVER[lever]] == 0.0
+    assert returns[1.0][LEVER["ucr"]] > 0
+
+
+def test_a_noisy_observation_moves_a_belief_less():
+    m = _contract_year_one()
+    host = m.host
+    before = host.belief.copy()
+    observed = before + 2.0
+    every = np.ones(len(before), dtype=bool)
+    host.learn(observed, every, np.array([0.0, 0.5, 2.0, 10.0, np.nan]))
+    step = host.belief - before
+    assert step[0] > step[1] > step[2] > step[3] > 0 and step[4] == 0   # nan: no information at all
+
+
+def test_a_lever_nobody_runs_is_piloted_so_that_it_can_be_learnt():
+    """GP proactive care and prevention show their return only if tried: the host pilots them, more with a longer
+    horizon, and not at all with no pilot share."""
+    from ihoabm.providers.host import LEVER
+
+    def piloted(**overrides):
+        m = IHOModel("iho_invest_to_save", patients=5_000, years=2, seed=3, **overrides)
+        while m.day < 365 + 100:
+            m.step()
+        return m.host.invest[[LEVER["proactive"], LEVER["prevention"]]]
+
+    short, long = piloted(**{"host.horizon_years": 3.0}), piloted(**{"host.horizon_years": 10.0})
+    assert np.all(long > short) and np.all(short > 0)
+    assert np.all(piloted(**{"host.pilot_share": 0.0}) == 0)

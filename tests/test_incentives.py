@@ -35,10 +35,12 @@ def invest_to_save():
 
 
 @pytest.mark.slow
-def test_invest_to_save_cuts_admissions_and_conveyances_by_year_5(invest_to_save):
-    for metric in ("nel_admissions", "conveyances"):
-        r = invest_to_save.loc[(metric, 5)]
-        assert r["diff_hi"] < 0, f"{metric}: {r.to_dict()}"
+def test_invest_to_save_cuts_admissions_by_year_5(invest_to_save):
+    """Emergency admissions fall under the IHO. Conveyances are not asserted: since the host learns marginal
+    returns (a UCR slot counts only on days UCR ran out), it buys little UCR, and at 30,000 residents and four
+    runs the change in conveyances is not distinguishable from chance (measured 2026-11: -3.7%, -8.9% to +1.5%)."""
+    r = invest_to_save.loc[("nel_admissions", 5)]
+    assert r["diff_hi"] < 0, f"nel_admissions: {r.to_dict()}"
 
 
 @pytest.mark.slow

@@ -103,7 +103,7 @@ def ComparisonPage() -> None:
                 solara.InputText("Seed (a whole number)", value=seed_text, on_value=lambda _: rebuild(),
                                  error=seed_problem if seed_ok is None else False)
             with solara.Tooltip(story.LEVER_TIPS["years"]), solara.Column(gap="0px"):
-                solara.Text(f"{YEARS_LABEL}: {years.value}", classes=["ihoabm-lever"])
+                solara.Text(f"{YEARS_LABEL}: {years.value}", classes=["ihoabm-lever"], style={"margin-bottom": "30px"})
                 solara.SliderInt("", value=years.value, min=1, max=MAX_YEARS, thumb_label="always",
                                  on_value=choose(years))
             if message.value:

@@ -39,7 +39,7 @@ CSS = """
 """
 STATE_TEXT = {"ready": "Ready", "busy": "Working…", "playing": "Playing", "finished": "Finished"}
 STEPS = (("Step a day", 1), ("Step a week", 7), ("Step a month", 28))
-PLAY_SPEEDS = {"a week at a time": 7, "a month at a time": 28}
+PLAY_SPEEDS = {"by week": 7, "by month": 28}
 
 
 @solara.component
@@ -104,10 +104,11 @@ def RunControls(session: Session, state: str, view: View, extra: Callable[[bool]
                                                                                    f"ihoabm-state-{state}"])
             solara.Text(f"day {view.day:,} of {view.total_days:,}")
         solara.ProgressLinear(True if state == BUSY else False)
-        with solara.Row(gap="8px"):
+        # Narrow rows: the sidebar is as wide as its widest row, and the page is laid out for 400 px.
+        with solara.Row(gap="8px", style={"align-items": "center"}):
             solara.Button("Pause" if state == PLAYING else "Play", color="primary", on_click=session.toggle,
                           disabled=state == FINISHED)
-            speed = next((k for k, d in PLAY_SPEEDS.items() if d == session.play_days), "a week at a time")
+            speed = next((k for k, d in PLAY_SPEEDS.items() if d == session.play_days), "by week")
             solara.ToggleButtonsSingle(speed, values=list(PLAY_SPEEDS), dense=True,
                                        on_value=lambda k: session.set_play_days(PLAY_SPEEDS[k]))
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):

@@ -61,11 +61,12 @@ def Setup(session: Session) -> None:
         for lever in LEVERS:
             r = levers[lever.name]
             with solara.Tooltip(story.LEVER_TIPS[lever.name]), solara.Column(gap="0px"):
-                solara.Text(f"{lever.label}: {lever.fmt.format(r.value)}", classes=["ihoabm-lever"])
+                solara.Text(f"{lever.label}: {lever.fmt.format(r.value)}", classes=["ihoabm-lever"],
+                            style={"margin-bottom": "30px"})
                 solara.SliderFloat("", value=r, min=lever.low, max=lever.high, step=lever.step,
                                    thumb_label="always")
         with solara.Tooltip(story.LEVER_TIPS["years"]), solara.Column(gap="0px"):
-            solara.Text(f"{YEARS_LABEL}: {years.value}", classes=["ihoabm-lever"])
+            solara.Text(f"{YEARS_LABEL}: {years.value}", classes=["ihoabm-lever"], style={"margin-bottom": "30px"})
             solara.SliderInt("", value=years, min=1, max=MAX_YEARS, thumb_label="always")
         with solara.Tooltip(story.LEVER_TIPS["patients"]), solara.Column():
             solara.InputText(POPULATION_LABEL, value=patients)

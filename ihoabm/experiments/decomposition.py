@@ -303,6 +303,7 @@ def decompose(a_runs: pd.DataFrame, runs: pd.DataFrame, how: pd.DataFrame, label
     parts = shapley({k: v.to_numpy(float) for k, v in values.items()}, active) if active else {}
     total = (whole - ref).to_numpy(float)
     residual = total - sum(parts.values(), np.zeros_like(total))
+    residual[np.abs(residual) <= 1e-9 * np.maximum(np.abs(total), 1.0)] = 0.0   # rounding error, not a residual
     rows = []
     index = whole.index
     for j, metric in enumerate(metrics):

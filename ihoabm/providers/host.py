@@ -31,11 +31,14 @@ class Lever:
         name: the lever's name in outputs and beliefs.
         buys: the investment contract that carries its money.
         lag_years: years from investing to full effect (hiring, or prevention working over years).
+        runs_already: whether the service runs without the host's money (community services on their block),
+            so the host can learn its return without investing; otherwise only a pilot can show it.
     """
 
     name: str
     buys: str
     lag_years: Callable[[Scenario], float]
+    runs_already: bool
 
 
 def _hiring(sc: Scenario) -> float:
@@ -44,12 +47,16 @@ def _hiring(sc: Scenario) -> float:
 
 # In the community provider's stream order first (caseload, UCR, virtual ward), then GP care and prevention.
 LEVERS: tuple[Lever, ...] = (
-    Lever("caseload", "invest_community", _hiring),
-    Lever("ucr", "invest_community", _hiring),
-    Lever("virtual_ward", "invest_community", _hiring),
-    Lever("proactive", "invest_proactive", lambda sc: 0.5),      # assumption: practices recruit in about 6 months
-    Lever("prevention", "invest_prevention", lambda sc: sc.health.prevention_lag_years),
+    Lever("caseload", "invest_community", _hiring, runs_already=True),
+    Lever("ucr", "invest_community", _hiring, runs_already=True),
+    Lever("virtual_ward", "invest_community", _hiring, runs_already=True),
+    # assumption: practices recruit for proactive care in about 6 months
+    Lever("proactive", "invest_proactive", lambda sc: 0.5, runs_already=False),
+    Lever("prevention", "invest_prevention", lambda sc: sc.health.prevention_lag_years, runs_already=False),
 )
+PILOTED = np.array([not lever.runs_already for lever in LEVERS])
+# assumption: the board's uncertainty about any lever's return before evidence, one GBP per GBP either way
+PRIOR_SD = 1.0
 LEVER = {lever.name: i for i, lever in enumerate(LEVERS)}
 COMMUNITY_LEVERS = [i for i, lever in enumerate(LEVERS) if lever.buys == "invest_community"]
 
@@ -138,6 +145,13 @@ class HostProvider(mesa.Agent):
         share = positive / (positive + 1.0)
         share = share / max(share.sum(), 1.0)
         target = budget * share
+        # A lever nobody runs yet cannot show its return unless it is tried: the board sets aside a pilot share of
+        # the budget for such levers until a year's evidence is in, the more so the longer its horizon (it
+        # expects to use what it learns for longer; assumption: in proportion, up to a ten-year horizon).
+        untried = PILOTED & (self.evidence_years == 0) & (target == 0)
+        if untried.any():
+            pilot = h.pilot_share * budget * min(h.horizon_years / 10.0, 1.0)
+            target[untried] = pilot / untried.sum()
         # Moving money takes a planning cycle or two: partial adjustment avoids whiplash.
         self.invest += 0.5 * (target - self.invest)
         self.invest[self.invest < 1.0] = 0.0
@@ -201,24 +215,32 @@ class HostProvider(mesa.Agent):
         spend[LEVER["proactive"]] = self.invest[LEVER["proactive"]]
         spend[LEVER["prevention"]] = self.invest[LEVER["prevention"]]
         saved = np.full(len(LEVERS), np.nan)
+        noise = np.zeros(len(LEVERS))       # standard error of `saved`: counts are Poisson, so sqrt(count)
         # Caseload and proactive care: crises seen against those the risk model expected.
         for lever in ("caseload", "proactive"):
             expected = t.year_total(f"{lever}_expected_crises", year)
             if expected > 0:
                 saved[LEVER[lever]] = max(expected - t.year_total(f"{lever}_crises", year), 0.0) * per_crisis
+                noise[LEVER[lever]] = np.sqrt(expected) * per_crisis
         binding = {k: t.year_total(f"{k}_full_days", year) / DAYS_PER_YEAR for k in ("ucr", "vw")}
-        saved[LEVER["ucr"]] = t.year_total("ucr_referrals", year) * (admit_if_conveyed * admission + ae) \
-            * binding["ucr"]
-        saved[LEVER["virtual_ward"]] = t.year_total("vw_step_up", year) * admission * binding["vw"]
+        referrals, step_ups = t.year_total("ucr_referrals", year), t.year_total("vw_step_up", year)
+        per_referral = (admit_if_conveyed * admission + ae) * binding["ucr"]
+        saved[LEVER["ucr"]], noise[LEVER["ucr"]] = referrals * per_referral, np.sqrt(referrals) * per_referral
+        per_step_up = admission * binding["vw"]
+        saved[LEVER["virtual_ward"]], noise[LEVER["virtual_ward"]] = step_ups * per_step_up, \
+            np.sqrt(step_ups) * per_step_up
         expected = t.year_total("ltc_onsets_expected", year)
         if expected > 0:
             # An averted condition adds (relative hazard - 1) times the average crisis rate, every year of the
             # horizon (the host's risk model; its coefficients are the model's).
             extra = (sc.health.crisis_ltc_rr - 1.0) * crises / max(m.population_size(), 1)
-            saved[LEVER["prevention"]] = (expected - t.year_total("ltc_onsets", year)) * extra * per_crisis \
-                * sc.host.horizon_years
+            per_onset = extra * per_crisis * sc.host.horizon_years
+            saved[LEVER["prevention"]] = (expected - t.year_total("ltc_onsets", year)) * per_onset
+            noise[LEVER["prevention"]] = np.sqrt(expected) * per_onset
         observable = np.isfinite(saved) & (spend > 0)
-        self.learn(np.divide(saved, spend, out=np.full(len(LEVERS), np.nan), where=observable), observable)
+        nan = np.full(len(LEVERS), np.nan)
+        self.learn(np.divide(saved, spend, out=nan.copy(), where=observable), observable,
+                   np.divide(noise, spend, out=nan.copy(), where=observable))
 
     def _observe_health(self, year: int, crises: float, per_crisis: float) -> None:
         """QALYs lost per GBP of crisis cost: quality of life lost in acute episodes, a year's count.
@@ -232,11 +254,19 @@ class HostProvider(mesa.Agent):
         qalys = o.utility_episode * days / DAYS_PER_YEAR / crises
         self.qalys_per_crisis_gbp = qalys / per_crisis if per_crisis > 0 else 0.0
 
-    def learn(self, observed_return: np.ndarray, observable: np.ndarray) -> None:
-        """Yearly: move beliefs toward the returns observed where they could be observed."""
+    def learn(self, observed_return: np.ndarray, observable: np.ndarray,
+              standard_error: np.ndarray | None = None) -> None:
+        """Yearly: move beliefs toward the returns observed where they could be observed.
+
+        A noisy observation counts for less: the step is `learning_rate` times the share of the observation's
+        variance that is signal, against a prior standard deviation of `PRIOR_SD` (a small pilot's count of
+        averted conditions says little).
+        """
         lr = self.model.scenario.host.learning_rate
+        se = np.zeros(len(LEVERS)) if standard_error is None else np.nan_to_num(standard_error, nan=np.inf)
         obs = observable & np.isfinite(observed_return)
-        self.belief[obs] += lr * (observed_return[obs] - self.belief[obs])
+        weight = lr * PRIOR_SD**2 / (PRIOR_SD**2 + se[obs] ** 2)
+        self.belief[obs] += weight * (observed_return[obs] - self.belief[obs])
         self.evidence_years[obs] += 1
 
     def close_year(self, result: float) -> None:

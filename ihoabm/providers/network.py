@@ -82,3 +82,19 @@ def update(m: IHOModel, year: int) -> None:
         if delayed_share > 0.05 or any(v < 0 for v in shared.values()):
             t -= net.trust_loss * t
         g.edges[a, b]["trust"] = min(max(t, 0.0), 1.0)
+    _update_partner_trust(m, shared)
+
+
+def _update_partner_trust(m: IHOModel, shared: dict[str, float]) -> None:
+    """Alliance partners come to trust the host as it shares gains with them, and less as it passes on deficits.
+
+    Only partners that shared the year's result move; the trust they end with sets how far they weigh their
+    share of the host's result in their own decisions (`ihoabm.money.books.decision_weight`).
+    """
+    g, net = m.network, m.scenario.network
+    for partner, amount in shared.items():
+        if partner == "host" or not g.has_edge("host", partner) or not amount:
+            continue
+        t = g.edges["host", partner]["trust"]
+        t = t + net.trust_gain * (1 - t) if amount > 0 else t - net.trust_loss * t
+        g.edges["host", partner]["trust"] = min(max(t, 0.0), 1.0)

@@ -344,6 +344,7 @@ class Host(Section):
     risk_appetite: Share
     population_health_weight: Share
     qaly_value: Annotated[Real, Field(ge=0.0, le=1_000_000.0)]
+    pilot_share: Share
     max_invest_share: Share
     prior_return: Annotated[Real, Field(ge=0.0, le=10.0)]
     learning_rate: Share
