@@ -1,158 +1,175 @@
-"""Responsiveness of the app: one simulated week plus redraw at 50,000 residents, and first page load.
+"""A workshop on one server: week-step times for several participants, each playing their own model.
 
-Usage: python benchmarks/bench_app.py [--patients 50000] [--repeats 7] [--no-browser]
+Usage: python benchmarks/bench_app.py [--sessions 8] [--patients 20000] [--seconds 20] [--no-browser]
 
-(a) Server side: the single-model page (Mesa's SolaraViz with the app's panels) rendered with solara.render
-    around an `AppModel` of `--patients` residents; the time of a Step click (7 simulated days, then every
-    panel redrawn) early in the run (year 1) and late (year 5, the longest series to plot). Median of repeats.
-(b) In Chromium: `ihoabm app` is started and the browser is already running; the time from the server
-    accepting connections to the single-model page being interactive (its Step button and "Day 0" visible),
-    then the comparison page, then a Step click at `--patients` residents until the new day and a new
-    activity figure are on screen (timed by the page itself).
-Targets (issue 5): (a) and the in-browser step at most 1 second; first page interactive at most 5 seconds.
+(a) Without a browser: `--sessions` sessions (each its own worker process, as the server makes them) step a
+    week at a time as fast as they can, all at once, for `--seconds`; the time of each week-step (command,
+    simulation and the view the page shows), the median and 90th centile, and how many cores the processes used.
+(b) In Chromium: `ihoabm app` is started; one page's first load is timed; then `--sessions` browser contexts
+    open the single-model page (`--patients` residents, the default 20,000), press Play together, and each
+    page records when a new day appears. Reported: the median and 90th centile time between weeks on screen,
+    and the CPU the server process and its worker processes used (cores = CPU seconds / wall seconds).
+Target (issue 16): 8 sessions of 20,000 residents on a 2-core machine, median week-step at most 1.5 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
-import warnings
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
-
-
-def step_and_redraw(patients: int, repeats: int, advance_days: int) -> list[float]:
-    """Seconds per Step click (a week and a redraw) after `advance_days` simulated days."""
-    import ipyvuetify as v
-    import solara
-    from mesa.visualization import SolaraViz
-
-    from ihoabm.app.params import AppModel
-    from ihoabm.app.single import COMPONENTS, DAYS_PER_STEP, model_params
-
-    model = AppModel(patients=patients, seed=1)
-    for _ in range(advance_days):
-        model.step()
-
-    @solara.component
-    def Page():
-        with solara.AppLayout():
-            SolaraViz(model, components=COMPONENTS, model_params=model_params(), render_interval=DAYS_PER_STEP)
-
-    _, rc = solara.render(Page(), handle_error=False)
-    step = rc.find(v.Btn, children=["Step"]).widget
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step.click()
-        times.append(time.perf_counter() - start)
-    assert model.day == advance_days + repeats * DAYS_PER_STEP
-    return times
-
-
-# Clicks Step and resolves, in milliseconds of the page's own clock, once the status panel shows the new day
-# and the activity figure has a new image: what a person sees, without the test driver's polling.
-STEP_IN_PAGE = """(day) => new Promise((resolve) => {
+RECORD_DAYS = """() => {
+    window.ihoabmTimes = [];
     const status = document.querySelector('.ihoabm-status');
-    const img = document.querySelector('img.ihoabm-activity');
-    const before = img.src;
-    const t0 = performance.now();
-    const done = () => status.innerText.includes('Day ' + day + ' (') && img.src !== before;
-    const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(performance.now() - t0); } });
-    obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-    [...document.querySelectorAll('button')].find((b) => b.innerText.trim().toUpperCase() === 'STEP').click();
-})"""
+    let last = status.innerText;
+    new MutationObserver(() => {
+        const now = status.innerText;
+        if (now !== last) { last = now; window.ihoabmTimes.push(performance.now()); } })
+        .observe(status, {subtree: true, childList: true, characterData: true});
+}"""
 
 
-def wait_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def process_cpu(root: int) -> dict[int, tuple[str, float]]:
+    """Each process under `root` (itself included): its command line and CPU seconds so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, info = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
-            time.sleep(0.02)
-    raise RuntimeError("server did not start")
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        parent[int(entry)] = int(fields[1])
+        info[int(entry)] = (cmd, (int(fields[11]) + int(fields[12])) / tick)
+    tree, frontier = {root}, [root]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parent.items() if pp == p and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return {p: info[p] for p in tree if p in info}
 
 
-def browser_timings(patients: int, repeats: int) -> dict[str, float | list[float]]:
-    """First-page, comparison-page and in-browser step timings against a fresh `ihoabm app`."""
+def quantiles(values: list[float]) -> str:
+    values = sorted(values)
+    p90 = values[min(int(0.9 * len(values)), len(values) - 1)]
+    return f"median {statistics.median(values):.3f} s, 90th centile {p90:.3f} s, n = {len(values)}"
+
+
+def without_browser(sessions: int, patients: int, seconds: float) -> None:
+    """(a) Sessions stepping weeks in their worker processes, all at once."""
+    from ihoabm.app.session import Session
+
+    spec = {"scenario": "iho_invest_to_save", "patients": str(patients), "seed": "1"}
+    runs = [Session("one", spec, local=False) for _ in range(sessions)]
+    times: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def drive(s: Session) -> None:
+        while time.monotonic() < stop and not s.view.finished:
+            start = time.perf_counter()
+            s._runner.call("step", 7)   # what the session's loop sends for a week, without its pacing
+            with lock:
+                times.append(time.perf_counter() - start)
+
+    cpu0, wall0 = process_cpu(os.getpid()), time.monotonic()
+    threads = [threading.Thread(target=drive, args=(s,)) for s in runs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cpu1, wall = process_cpu(os.getpid()), time.monotonic() - wall0
+    used = sum(c - cpu0.get(p, ("", 0.0))[1] for p, (_, c) in cpu1.items())
+    for s in runs:
+        s.close()
+    print(f"(a) {sessions} sessions x {patients:,} residents, week-steps without a browser: {quantiles(times)}; "
+          f"cores used {used / wall:.2f}")
+
+
+def in_browser(sessions: int, patients: int, seconds: float) -> None:
+    """(b) `ihoabm app` and `sessions` Chromium contexts, all playing."""
     from playwright.sync_api import sync_playwright
 
     from ihoabm.cli.serve import free_port
 
-    out: dict[str, float | list[float]] = {}
     port = free_port()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        proc = subprocess.Popen([sys.executable, "-c", "from ihoabm.cli.commands import app; app()", "app", "--port",
-                                 str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        try:
-            wait_port(port)
-            up = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("button", name="Step", exact=True).wait_for(timeout=60_000)
-            page.locator(".ihoabm-status").get_by_text(re.compile(r"Day 0 \(")).wait_for(timeout=60_000)
-            out["first page interactive after server up (s)"] = time.perf_counter() - up
-            start = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/compare")
-            page.get_by_role("button", name="Skip burn-in", exact=True).wait_for(timeout=60_000)
-            page.locator(".ihoabm-header").get_by_text(re.compile(r"Day 0 \(")).wait_for(timeout=60_000)
-            out["comparison page interactive (s)"] = time.perf_counter() - start
-
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("button", name="Step", exact=True).wait_for(timeout=60_000)
-            field = page.get_by_label("Residents (1,000 to 200,000)", exact=True)
-            field.fill(str(patients))
-            field.press("Enter")
-            page.get_by_role("button", name="Reset", exact=True).click()
-            page.locator(".ihoabm-status").get_by_text(f"Residents: {patients:,}").wait_for(timeout=60_000)
-            steps = []
-            for k in range(1, repeats + 1):
-                steps.append(page.evaluate(STEP_IN_PAGE, 7 * k) / 1000)
-                time.sleep(0.3)
-            out[f"step + redraw in the browser, {patients:,} residents (s)"] = steps
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen([sys.executable, "-c", "from ihoabm.cli.commands import app; app()", "app", "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            first = browser.new_page(viewport={"width": 1280, "height": 720})
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    start = time.perf_counter()
+                    first.goto(url)
+                    break
+                except Exception:  # noqa: BLE001 - the server is still starting
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            first.get_by_role("button", name="Step a week", exact=True).wait_for(timeout=60_000)
+            print(f"(b) first page interactive: {time.perf_counter() - start:.2f} s")
+            first.close()
+            pages = []
+            for _ in range(sessions):
+                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+                page.goto(url, wait_until="commit")
+                pages.append(page)
+            for page in pages:
+                page.locator(".ihoabm-status").get_by_text(f"Residents: {patients:,}").wait_for(timeout=90_000)
+            cpu0, wall0 = process_cpu(proc.pid), time.monotonic()
+            for page in pages:
+                page.evaluate(RECORD_DAYS)
+                page.get_by_role("button", name="Play", exact=True).click()
+            time.sleep(seconds)
+            intervals = []
+            for page in pages:
+                t = page.evaluate("() => window.ihoabmTimes")
+                intervals += [(b - a) / 1000 for a, b in zip(t, t[1:], strict=False)]
+            cpu1, wall = process_cpu(proc.pid), time.monotonic() - wall0
             browser.close()
-    return out
-
-
-def show(label: str, values: float | list[float]) -> None:
-    if isinstance(values, list):
-        print(f"{label}: median {statistics.median(values):.3f}, max {max(values):.3f} "
-              f"({', '.join(f'{t:.3f}' for t in values)})")
-    else:
-        print(f"{label}: {values:.2f}")
+        used = {p: c - cpu0.get(p, ("", 0.0))[1] for p, (_, c) in cpu1.items()}
+        server = max((p for p, (cmd, _) in cpu1.items() if "solara run" in cmd), key=lambda p: used[p])
+        workers = sum(u for p, u in used.items() if p != server)
+        print(f"(b) {sessions} sessions x {patients:,} residents playing, time between weeks on screen: "
+              f"{quantiles(intervals)}")
+        print(f"(b) over {wall:.1f} s: server process {used[server] / wall:.2f} cores, its worker processes "
+              f"{workers / wall:.2f} cores, together {(used[server] + workers) / wall:.2f} cores")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--patients", type=int, default=50_000)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--patients", type=int, default=20_000, help="the page's default is 20,000")
+    parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--no-browser", action="store_true", help="Skip the Chromium timings.")
     args = parser.parse_args()
-    warnings.simplefilter("ignore", UserWarning)
-    for label, days in (("year 1", 30), ("year 5", 5 * 365)):
-        show(f"(a) step + redraw, {args.patients:,} residents, {label} (s)",
-             step_and_redraw(args.patients, args.repeats, days))
+    without_browser(args.sessions, args.patients, args.seconds)
     if args.no_browser or not CHROMIUM.exists():
-        print("(b) skipped: no browser" if not args.no_browser else "(b) skipped")
+        print("(b) skipped" if args.no_browser else "(b) skipped: no /usr/bin/chromium")
         return
-    for label, values in browser_timings(args.patients, args.repeats).items():
-        show(f"(b) {label}", values)
+    if args.patients != 20_000:
+        print("(b) uses the page's default population, 20,000")
+    in_browser(args.sessions, 20_000, args.seconds)
 
 
 if __name__ == "__main__":

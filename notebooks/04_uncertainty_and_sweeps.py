@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -30,7 +30,7 @@
 #
 # **Learning objectives.** By the end you will be able to:
 #
-# 1. say why more replications give narrower intervals, and roughly how many more you need to halve the width;
+# 1. say why more replications give narrower intervals, and why the first few extra runs narrow them most;
 # 2. run a small parameter sweep and read its summary tables and charts;
 # 3. run a one-at-a-time sensitivity analysis and read a tornado chart;
 # 4. read a 95% interval correctly, and say what it does **not** tell you.
@@ -48,84 +48,73 @@
 # %% [markdown]
 # ## Set-up
 #
-# All runs in this notebook use the same size so that results can be reused and paired across sections.
+# All runs in this notebook use the same size (10,000 residents, three contract years), so results can be
+# reused and paired across sections. This is the workshop size and the size the automatic tests run. Files go
+# to `workshop_output/` inside the project folder.
 
 # %%
-import os
-import tempfile
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from ihoabm.experiments.compare import paired_differences, replicate
+from ihoabm.experiments.compare import replicate
 from ihoabm.experiments.sweep import load_sweep, run_sweep, summarise
 from ihoabm.experiments.sweep.plots import fan
+from ihoabm.outputs import workshop as ws
 
 # %matplotlib inline
 
-FAST = os.environ.get("IHOABM_FAST") == "1"
-PATIENTS = 10_000
-YEARS = 2 if FAST else 3
-SEEDS = [1, 2, 3, 4] if FAST else [1, 2, 3, 4, 5, 6, 7, 8]
+PATIENTS, YEARS, SEEDS = 10_000, 3, [1, 2, 3, 4, 5, 6, 7, 8]
 A, B = "pbr_2004", "iho_invest_to_save"
 SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
 pd.set_option("display.width", 160)
-print(f"{PATIENTS:,} residents, {YEARS} reported years, up to {len(SEEDS)} replications")
+print(f"{PATIENTS:,} residents, {YEARS} contract years, up to {len(SEEDS)} replications")
 
 # %% [markdown]
 # ## Part 1: replications and the width of an interval
 #
-# We run both scenarios with every seed once, then work out the paired difference in emergency admissions
-# using the first 2, then 4, then all the replications.
+# We run both scenarios with every seed once, then work out the paired difference in the last year using the
+# first 2, then 4, then all 8 replications.
 
 # %%
-runs = replicate([A, B], seeds=SEEDS, overrides=SIZE, workers=1)
-counts = [n for n in (2, 4, 8) if n <= len(SEEDS)]
-rows = []
-for n in counts:
-    subset = runs[runs["replication"] < n]
-    comp = paired_differences(subset, A, B)
-    for metric in ("nel_admissions", "spend_total"):
-        r = comp[(comp["metric"] == metric) & (comp["year"] == YEARS)].iloc[0]
-        rows.append({"replications": n, "metric": metric, "mean difference": r["diff"],
-                     "interval low": r["diff_lo"], "interval high": r["diff_hi"],
-                     "interval width": r["diff_hi"] - r["diff_lo"]})
-widths = pd.DataFrame(rows)
-widths.round(0)
+runs = replicate([A, B], seeds=SEEDS, overrides=SIZE)
+widths = ws.interval_widths(runs, A, B, ["nel_admissions", "spend_total"], YEARS, [2, 4, 8])
+widths
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-for ax, (metric, df) in zip(axes, widths.groupby("metric"), strict=True):
-    below = df["mean difference"] - df["interval low"]
-    above = df["interval high"] - df["mean difference"]
-    ax.errorbar(df["replications"], df["mean difference"], yerr=[below, above], fmt="o", capsize=5,
-                color="#2c3e50")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xticks(counts)
-    ax.set_xlabel("replications")
-    ax.set_title(f"{B} minus {A}: {metric.replace('_', ' ')}, year {YEARS}", fontsize=9)
-fig.tight_layout()
+ws.widths_figure(widths, f"{B} minus {A}, year {YEARS}: the interval as replications are added")
+
+# %%
+ratio = widths.pivot(index="replications", columns="measure", values="interval width")
+narrowing = pd.DataFrame({"2 to 8 replications": ratio.loc[2] / ratio.loc[8],
+                          "4 to 8 replications": ratio.loc[4] / ratio.loc[8]}).round(1)
+narrowing.columns.name = "how many times narrower"
+narrowing
 
 # %% [markdown]
-# **Reading it.** With only 2 replications the interval is very wide: with so little data the method has to
-# allow for a lot of uncertainty about the spread itself. After that, the width shrinks roughly with the
-# square root of the number of replications: four times as many runs for half the width. Pairing (common
-# random numbers, notebook 2) is what keeps the number of runs needed small.
+# **Reading it.** Going from 2 to 8 replications narrows the interval **far more than the square-root rule's
+# factor of two**: many times over. With only 2 replications the method has to allow for a lot of
+# uncertainty about the spread itself, so it multiplies the standard error by 12.7 (Student's t with one degree
+# of freedom) against 2.4 with 8 replications. From 4 to 8 replications the narrowing is much smaller, closer to
+# the square-root rule (four times the runs for half the width) that applies once there are a handful of runs.
+# Pairing (common random numbers, notebook 2) is what keeps the number of runs needed small.
+
+# %% tags=["remove-input"]
+assert (narrowing["2 to 8 replications"] > 4).all(), narrowing
+assert (narrowing["4 to 8 replications"] < narrowing["2 to 8 replications"] / 2).all(), narrowing
 
 # %% [markdown]
 # ## Part 2: a small sweep
 #
 # A **sweep** runs the model over a set of parameter values. Here we vary community funding per head and run
 # each value under Payment by Results and under the IHO: two **arms** sharing the same seeds. This connects to
-# the NHS Confederation finding quoted in De Santis (Edge Health), “IHOs: Another NHS rebrand?”: systems that spend more on community
-# care have lower emergency admission and conveyance rates.
+# the NHS Confederation finding quoted by De Santis (Edge Health): systems that spend more on community care
+# have lower emergency admission and conveyance rates. Does the model show it?
 #
-# A sweep can be written as a TOML file (see the examples in `ihoabm/scenario/builtin/sweeps/` and the
-# `ihoabm sweep` command) or, as here, as a Python dictionary with the same tables.
+# A sweep can be written as a TOML file (see `ihoabm/scenario/builtin/sweeps/` and the `ihoabm sweep` command)
+# or, as here, as a Python dictionary with the same tables. Its files go to `workshop_output/` in the project
+# folder; running the cell again reuses the runs already there.
 
 # %%
-FUNDING = [130.0, 260.0] if FAST else [130.0, 190.0, 260.0]
+FUNDING = [130.0, 190.0, 260.0]
 sweep = {
     "sweep": {"name": "community_funding", "scenario": A, "seed": 1, "replications": 2,
               "overrides": SIZE, "format": "csv",
@@ -135,39 +124,39 @@ sweep = {
     "arms": [{"name": "pbr", "scenario": A}, {"name": "iho", "scenario": B}],
     "report": {"metrics": ["nel_admissions", "conveyances", "spend_total", "community_contacts"]},
 }
-spec = load_sweep(sweep)
-OUT = Path(tempfile.mkdtemp(prefix="ihoabm_sweep_"))
-results = run_sweep(spec, OUT, workers=1, backend="serial")
-print(f"{results['run_id'].nunique()} runs saved in {OUT}")
-results.head()
+OUT = ws.output_folder("04_community_funding_sweep")
+results = run_sweep(load_sweep(sweep), OUT, workers=1, backend="serial", resume=OUT.exists())
+points = summarise(OUT)["points"]
+print(f"{results['run_id'].nunique()} runs, saved in {OUT}")
+
+# %%
+ws.sweep_figure(points, "community.funding_per_head", "nel_admissions", "Community funding, GBP per head a year")
+
+# %%
+last = points[(points["year"] == YEARS) & (points["metric"].isin(["nel_admissions", "conveyances"]))]
+last.pivot_table(index=["metric", "arm"], columns="community.funding_per_head", values="mean").round(0)
 
 # %% [markdown]
-# `summarise` reads the sweep's folder and returns summary tables (it also writes them as CSV, with charts,
-# into the folder). The `points` table gives, for every arm, parameter value, year and measure, the mean over
-# replications and its 95% interval.
+# **What the model shows.** In the last year, under PbR, emergency admissions do **not** fall steadily with
+# community funding: the three funding levels give about the same number, and with two replications a point the
+# intervals overlap widely. This small sweep cannot show the association the NHS Confederation reports for
+# admissions. Conveyances do fall as funding rises, on average, under both payment systems. At every funding
+# level the IHO has fewer emergency admissions than PbR on average.
 
-# %%
-tables = summarise(OUT)
-print("Tables:", ", ".join(tables))
-points = tables["points"]
-last = points[(points["year"] == points["year"].max()) & (points["metric"] == "nel_admissions")]
-last
-
-# %%
-fig, ax = plt.subplots(figsize=(6, 4))
-for arm, df in last.groupby("arm"):
-    df = df.sort_values("community.funding_per_head")
-    ax.errorbar(df["community.funding_per_head"], df["mean"],
-                yerr=[df["mean"] - df["lo"], df["hi"] - df["mean"]], marker="o", capsize=4, label=arm)
-ax.set_xlabel("community funding, GBP per head a year")
-ax.set_ylabel("emergency admissions in the last year")
-ax.set_title("Emergency admissions by community funding")
-ax.legend()
-fig.tight_layout()
+# %% tags=["remove-input"]
+means = last.pivot_table(index=["metric", "arm"], columns="community.funding_per_head", values="mean")
+pbr_adm, iho_adm = means.loc[("nel_admissions", "pbr")], means.loc[("nel_admissions", "iho")]
+assert pbr_adm.max() - pbr_adm.min() < 0.1 * pbr_adm.mean() and not pbr_adm.is_monotonic_decreasing, pbr_adm
+for arm in ("pbr", "iho"):
+    assert means.loc[("conveyances", arm)].is_monotonic_decreasing, means.loc[("conveyances", arm)]
+assert (iho_adm < pbr_adm).all(), means
+lo_hi = last[last["metric"] == "nel_admissions"]
+assert (lo_hi["hi"] - lo_hi["lo"] > pbr_adm.max() - pbr_adm.min()).all(), "the sweep's intervals are now narrow"
+print("Emergency admissions in the last year, mean by funding:", means.loc["nel_admissions"].round(0).to_dict("index"))
 
 # %% [markdown]
 # The fan chart shows every run of each arm over time: the line is the median, the bands hold half and nine
-# tenths of the runs. Here the bands mix **chance** and the **swept parameter**, so they are wide.
+# tenths of the runs.
 
 # %%
 fan(results, "nel_admissions")
@@ -182,7 +171,7 @@ fan(results, "nel_admissions")
 #
 # Which assumptions does the IHO's effect depend on? We set one uncertain parameter at a time to a low and a
 # high value (keeping the others at their defaults), rerun both scenarios with the same seeds, and see how
-# far the effect on emergency admissions (summed over all reported years) moves. The defaults and the reasons
+# far the effect on emergency admissions (summed over all contract years) moves. The defaults and the reasons
 # for them are in `docs/ODD.md`; the ranges here are illustrative, chosen for teaching.
 
 # %%
@@ -191,56 +180,39 @@ SENSITIVITY = {
     "acute.margin_sensitivity": (1.0, 3.0),
     "acute.vw_substitution": (0.3, 0.9),
 }
-if FAST:
-    SENSITIVITY = dict(list(SENSITIVITY.items())[:2])
 SENS_SEEDS = SEEDS[:2]
-
-
-def effect_on_admissions(frame):
-    """IHO minus baseline in emergency admissions over all reported years: mean and 95% interval."""
-    frame = frame.sort_values(["scenario", "replication", "year"]).copy()
-    frame["nel_admissions_to_date"] = frame.groupby(["scenario", "replication"])["nel_admissions"].cumsum()
-    comp = paired_differences(frame, A, B)
-    r = comp[(comp["metric"] == "nel_admissions_to_date") & (comp["year"] == YEARS)].iloc[0]
-    return r["diff"], r["diff_lo"], r["diff_hi"]
-
-
-central = effect_on_admissions(runs[runs["replication"] < len(SENS_SEEDS)])
+central = ws.effect(runs[runs["replication"] < len(SENS_SEEDS)], A, B, "nel_admissions")
 rows = []
 for name, (low, high) in SENSITIVITY.items():
     for level, value in (("low", low), ("high", high)):
-        variant = replicate([A, B], seeds=SENS_SEEDS, overrides={**SIZE, name: value}, workers=1)
-        diff, lo, hi = effect_on_admissions(variant)
-        rows.append({"parameter": name, "level": level, "value": value, "effect": diff,
-                     "95% interval": f"{lo:+.0f} to {hi:+.0f}"})
+        variant = replicate([A, B], seeds=SENS_SEEDS, overrides={**SIZE, name: value})
+        e = ws.effect(variant, A, B, "nel_admissions")
+        rows.append({"parameter": name, "level": level, "value": value, "effect": e.mean,
+                     "95% interval": f"{e.lo:+.0f} to {e.hi:+.0f}"})
 sens = pd.DataFrame(rows)
-print(f"Central estimate of the IHO effect on emergency admissions over {YEARS} years: {central[0]:+.0f} "
-      f"(95% interval {central[1]:+.0f} to {central[2]:+.0f})")
+print(f"Central estimate of the IHO effect on emergency admissions over {YEARS} years: {central.text()}")
 sens.round(2)
 
 # %%
-swing = sens.pivot(index="parameter", columns="level", values="effect")
-swing = swing.reindex((swing["high"] - swing["low"]).abs().sort_values().index)
-fig, ax = plt.subplots(figsize=(8, 3.5))
-y = range(len(swing))
-ax.barh(y, swing["low"] - central[0], left=central[0], color="#2c7fb8", label="parameter low")
-ax.barh(y, swing["high"] - central[0], left=central[0], color="#d95f0e", alpha=0.8, label="parameter high")
-ax.axvline(central[0], color="black", lw=0.8)
-ax.axvline(0, color="grey", lw=0.8, ls="--")
-ax.set_yticks(list(y), swing.index)
-ax.set_xlabel(f"IHO effect on emergency admissions, summed over {YEARS} years")
-ax.set_title("Tornado chart: how far each assumption moves the answer")
-ax.legend(fontsize=8)
-fig.tight_layout()
+ws.tornado(sens, central, f"IHO effect on emergency admissions, summed over {YEARS} years")
 
 # %% [markdown]
-# **Reading it.** The longest bar is the assumption the answer is most sensitive to. If a plausible value of
-# a parameter pushes the effect across the dashed zero line, the **direction** of the effect depends on that
-# assumption, and no number of replications can fix that: only better evidence about the parameter can.
+# **Reading it.** The longest bar is the assumption the answer is most sensitive to: here how strongly the acute
+# trust's readiness to admit follows its margin (`acute.margin_sensitivity`), which moves the effect most. None
+# of the three pushes the mean effect across the dashed zero line, but with two replications each the intervals
+# are wide, and the central estimate's includes zero. If a plausible value of a parameter pushes the effect
+# across the dashed zero line, the **direction** of the effect depends on that assumption, and no number of replications can fix that:
+# only better evidence about the parameter can.
 #
 # One-at-a-time analysis misses interactions (two assumptions that matter only together). The sweeps package
 # also offers Morris screening and Sobol indices for that (`design.method = "morris"` or `"sobol"`); try the
 # shipped example with `ihoabm sweep` when you have more time.
+
+# %% tags=["remove-input"]
+swing = sens.pivot(index="parameter", columns="level", values="effect")
+top = (swing["high"] - swing["low"]).abs().idxmax()
+assert top == "acute.margin_sensitivity" and (sens["effect"] < 0).all() and not central.clear, (swing, central)
+print(f"Most influential: {top}; effects from {sens['effect'].min():+.0f} to {sens['effect'].max():+.0f}")
 
 # %% [markdown]
 # ## Reading intervals: a checklist

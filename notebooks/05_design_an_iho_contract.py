@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -60,27 +60,24 @@
 
 # %% [markdown]
 # ## Set-up
+#
+# 20,000 residents, four contract years, three replications: the workshop size, and the size the automatic
+# tests run, so the checks below hold at it. Running every design takes a few minutes.
 
 # %%
-import os
-
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from ihoabm.experiments.compare import paired_differences
-from ihoabm.experiments.run import run, simulate
+from ihoabm.outputs import workshop as ws
+from ihoabm.outputs.levers import Panel
 from ihoabm.scenario import load_scenario
 
 # %matplotlib inline
 
-FAST = os.environ.get("IHOABM_FAST") == "1"
-PATIENTS = 10_000 if FAST else 20_000
-YEARS = 2 if FAST else 4
-SEEDS = [1, 2] if FAST else [1, 2, 3]
+PATIENTS, YEARS, SEEDS = 20_000, 4, [1, 2, 3]
 SIZE = {"run.patients": PATIENTS, "run.years": YEARS}
 pd.set_option("display.width", 180)
 pd.set_option("display.max_columns", 20)
-print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} reported years")
+print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} contract years")
 
 # %% [markdown]
 # ## The contract designs
@@ -88,16 +85,14 @@ print(f"{len(SEEDS)} replications, {PATIENTS:,} residents, {YEARS} reported year
 # Each design is a built-in scenario plus, where needed, a few parameter overrides. Open `docs/ODD.md` to see
 # what each parameter means and where its default comes from.
 #
-# Two designs need a word of explanation:
-#
-# * **A lower-performing host.** The model has no single "performance" dial. Here we describe a host with
-#   weaker capabilities: it learns slowly from evidence, re-plans only once a year, is cautious about
-#   untested investments and starts out pessimistic about their return. That is our assumption of what
-#   "lower-performing" means; change it if you disagree.
-# * **Social care inside the contract.** The model does not yet have a local authority or social care agent
-#   (see the limitations in `docs/ODD.md`). As an approximation we give the contract an extra GBP 10 a head a
-#   year, spent on discharge support, the community service that lets medically fit patients leave hospital.
-#   The GBP 10 is an illustrative assumption, not a published figure.
+# * **A lower-performing host.** The model has no single "performance" dial. Here a host learns slowly from
+#   evidence, re-plans only once a year, is cautious about untested investments and starts out pessimistic
+#   about their return. That is our assumption of what "lower-performing" means; change it if you disagree.
+# * **Social care inside the contract.** The model has no local authority or social care agent (see the
+#   limitations in `docs/ODD.md`). As an approximation the contract gets an extra GBP 10 a head a year, spent
+#   on discharge support. The GBP 10 is an illustrative assumption, not a published figure.
+# * **The risk share** is tried two ways: the ICB taking 90% of a result beyond the corridor, and the same with
+#   the corridor set to zero.
 
 # %%
 lead = load_scenario("iho_lead_provider")
@@ -106,15 +101,16 @@ EXTRA_SOCIAL_CARE = 10.0  # GBP per head a year: an illustrative assumption
 funding = c.funding_per_head + EXTRA_SOCIAL_CARE
 shares = [s * c.funding_per_head / funding for s in c.stream_shares[:3]]
 shares.append(1.0 - sum(shares))  # what is left (the old discharge share plus the extra) is discharge support
-
+PBR, LEAD = "PbR (2004 rules)", "lead provider"
 DESIGNS = {
-    "PbR (2004 rules)": ("pbr_2004", {}),
+    PBR: ("pbr_2004", {}),
     "API (today)": ("api_today", {}),
-    "lead provider": ("iho_lead_provider", {}),
+    LEAD: ("iho_lead_provider", {}),
     "no need weighting": ("iho_no_need_weighting", {}),
     "under-funded": ("iho_underfunded", {}),
-    "under-funded, ICB shares risk": ("iho_underfunded", {"contract.risk_share_corridor": 0.0,
-                                                          "contract.risk_share_icb": 0.9}),
+    "under-funded, ICB takes 90%": ("iho_underfunded", {"contract.risk_share_icb": 0.9}),
+    "under-funded, ICB takes 90%, no corridor": ("iho_underfunded", {"contract.risk_share_corridor": 0.0,
+                                                                     "contract.risk_share_icb": 0.9}),
     "under-funded, no 18-week pressure": ("iho_underfunded", {"oversight.rtt_purchase_restore": 0.0}),
     "invest-to-save premium": ("iho_invest_to_save", {}),
     "tied funding 5%": ("iho_lead_provider", {"contract.tied_funding_share": 0.05}),
@@ -125,291 +121,276 @@ DESIGNS = {
     "social care inside": ("iho_lead_provider", {"community.funding_per_head": funding,
                                                  "community.stream_shares": shares}),
 }
-print("Capitation in the under-funded designs, as a share of the cost the ICB observed:",
-      load_scenario("iho_underfunded").contract.capitation_level)
+IHOS = [d for d in DESIGNS if d not in (PBR, "API (today)")]
 pd.DataFrame([{"design": name, "scenario": scenario, "overrides": overrides or ""}
               for name, (scenario, overrides) in DESIGNS.items()]).set_index("design")
 
 # %% [markdown]
 # ## Run every design with the same seeds
 #
-# Every design is run with the same seeds, so each one meets the same patients and the same chance events
-# (common random numbers, notebook 2). We keep the yearly results and the results by age, deprivation and
-# long-term conditions.
+# Every design meets the same patients and the same chance events (common random numbers, notebook 2).
 
 # %%
-annual, by_group = [], []
-for design, (scenario, overrides) in DESIGNS.items():
-    for replication, seed in enumerate(SEEDS):
-        result = run(scenario, **SIZE, **overrides, **{"run.seed": seed})
-        annual.append(result.annual.assign(scenario=design, replication=replication))
-        by_group.append(result.by_group.assign(scenario=design, replication=replication))
-annual = pd.concat(annual, ignore_index=True)
-by_group = pd.concat(by_group, ignore_index=True)
-print(f"{annual['scenario'].nunique()} designs x {len(SEEDS)} replications done")
+done = [ws.run_design(name, scenario, overrides, SEEDS, SIZE) for name, (scenario, overrides) in DESIGNS.items()]
+annual = pd.concat([a for a, _ in done], ignore_index=True)
+groups = pd.concat([g for _, g in done], ignore_index=True)
+print(f"{annual['arm'].nunique()} designs x {len(SEEDS)} replications done")
 
 # %% [markdown]
 # ## Each design against Payment by Results
 #
-# Mean paired differences from PbR, added up over all the reported years (money in GBP million), except the
-# waiting list, which is the difference at the end. Read across a row to see a design's whole story: does it
-# change activity, and who pays?
+# Mean paired differences from PbR, added up over the four years (money in GBP million), with 95% intervals;
+# `*` marks an interval that excludes zero. Read across a row to see a design's whole story.
 
 # %%
-SUMMED = {"nel_admissions": "emergency admissions", "conveyances": "conveyances",
-          "delayed_discharge_days": "delayed discharge days", "gp_unmet": "unmet GP requests"}
-MONEY = {"spend_total": "total spending", "host_surplus": "host result", "acute_surplus": "acute result",
-         "icb_balance": "ICB result"}
-
-
-def against(reference, design):
-    """One design's paired differences from a reference, summed over the years."""
-    comp = paired_differences(annual, reference, design)
-    total = comp.groupby("metric")["diff"].sum()
-    row = {label: total[metric] for metric, label in SUMMED.items()}
-    row.update({f"{label}, GBP m": total[metric] / 1e6 for metric, label in MONEY.items()})
-    end = comp[(comp["metric"] == "waiting_list_end") & (comp["year"] == YEARS)].iloc[0]
-    row["waiting list at end"] = end["diff"]
-    return row
-
-
-versus_pbr = pd.DataFrame({d: against("PbR (2004 rules)", d) for d in DESIGNS if d != "PbR (2004 rules)"}).T
-versus_pbr.round(1)
+SUMMED = ["nel_admissions", "conveyances", "delayed_discharge_days", "spend_total", "spend_primary",
+          "host_surplus", "acute_surplus", "community_surplus", "icb_balance", "qalys"]
+ws.design_table(annual, PBR, [d for d in DESIGNS if d != PBR], SUMMED)
 
 # %% [markdown]
-# To see what one lever adds **on top of** the plain lead-provider contract, compare each design with that
-# row instead:
+# **Which lever cut admissions most?** None of them, on its own. Every IHO design cuts emergency admissions
+# against PbR by a similar amount, between about 370 and 500 over four years, and every interval excludes zero.
+# Against the plain lead-provider contract no design changes emergency admissions clearly. The cut comes from
+# what every IHO design shares: the **cost-plus sub-contract** with the acute trust, which stops paying the
+# trust a tariff for each marginal admission (notebook 2). Today's API, which also removes that tariff, cuts
+# admissions by more (about 620). And the acute trust's result is about GBP 1.9 million better than under PbR
+# in every design except the alliance, because cost plus pays it more. (`ihoabm decompose` splits a difference
+# into such channels; see `docs/ODD.md` 7.15.)
+
+# %% tags=["remove-input"]
+cuts = {d: ws.effect(annual, PBR, d, "nel_admissions") for d in IHOS}
+assert all(e.below_zero and -550 < e.mean < -330 for e in cuts.values()), {d: e.text() for d, e in cuts.items()}
+assert not any(ws.effect(annual, LEAD, d, "nel_admissions").clear for d in IHOS if d != LEAD)
+api_cut = ws.effect(annual, PBR, "API (today)", "nel_admissions")
+assert api_cut.mean < min(e.mean for e in cuts.values()), api_cut.text()
+acute = {d: ws.effect(annual, PBR, d, "acute_surplus") for d in IHOS if d != "alliance"}
+assert all(e.above_zero and 1.5e6 < e.mean < 2.5e6 for e in acute.values()), {d: e.text() for d, e in acute.items()}
+print(f"Cuts against PbR: {min(e.mean for e in cuts.values()):+,.0f} to {max(e.mean for e in cuts.values()):+,.0f}; "
+      f"today's API {api_cut.text()}")
+
+# %% [markdown]
+# To see what one lever adds **on top of** the plain lead-provider contract, compare each design with that row:
 
 # %%
-versus_lead = pd.DataFrame({d: against("lead provider", d) for d in DESIGNS
-                            if d not in ("PbR (2004 rules)", "API (today)", "lead provider")}).T
-versus_lead.round(1)
+ws.design_table(annual, LEAD, [d for d in IHOS if d != LEAD], SUMMED)
+
+# %% [markdown]
+# What each lever does against the lead provider, over four years:
+#
+# * **invest-to-save premium** (with a longer-sighted host and a bigger investment budget): the host's result is
+#   about GBP 1.4 million better, because the ICB pays the premium on **every** community contact, not only on
+#   extra ones; the host spends about GBP 1.2 million more on GP proactive care, and residents live more QALYs
+#   (a small gain whose interval excludes zero). Conveyances show no clear change.
+# * **tied funding 5%**: no clear change in emergency admissions; the host buys less GP proactive care.
+# * **social care inside**: delayed discharge days fall clearly (by about 575), at about GBP 1.1 million more
+#   spending.
+
+# %% tags=["remove-input"]
+its = {m: ws.effect(annual, LEAD, "invest-to-save premium", m) for m in ("host_surplus", "spend_primary", "qalys",
+                                                                         "conveyances")}
+assert its["host_surplus"].above_zero and 1.0e6 < its["host_surplus"].mean < 2.0e6, its["host_surplus"].text()
+assert its["spend_primary"].above_zero and its["qalys"].above_zero and not its["conveyances"].clear
+tied = ws.effect(annual, LEAD, "tied funding 5%", "spend_primary")
+assert tied.below_zero and not ws.effect(annual, LEAD, "tied funding 5%", "nel_admissions").clear
+social = ws.effect(annual, LEAD, "social care inside", "delayed_discharge_days")
+social_cost = ws.effect(annual, LEAD, "social care inside", "spend_total")
+assert social.below_zero and social_cost.above_zero, (social.text(), social_cost.text())
+
+# %% [markdown]
+# ## A lower-performing host "does better" on money
+#
+# Compare the "lower-performing host" with the lead provider. Its result is about GBP 0.4 million **better**
+# over four years, and its residents' admissions, waits and QALYs show no clear difference. It is not better
+# at anything: it learns slowly, is cautious and re-plans once a year, so it buys about GBP 0.75 million less
+# GP proactive care, and what it does not spend shows up as a better result. In the first years of a contract,
+# the accounts reward a host that does less.
+
+# %% tags=["remove-input"]
+weak = {m: ws.effect(annual, LEAD, "lower-performing host", m) for m in ("host_surplus", "spend_primary",
+                                                                        "nel_admissions", "qalys")}
+assert weak["host_surplus"].mean > 0.2e6 and weak["spend_primary"].below_zero, (weak["host_surplus"].text(),)
+assert not weak["nel_admissions"].clear and not weak["qalys"].clear
+assert not ws.effect(annual, LEAD, "lower-performing host", "waiting_list_end", YEARS).clear
 
 # %% [markdown]
 # ## Need weighting and inequalities
 #
-# NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations” warns that IHOs could widen inequalities; De Santis (Edge Health), “IHOs: Another NHS rebrand?” argues the
-# budget must follow need. Here are unmet GP requests and emergency admissions per 1,000 residents by
-# deprivation fifth (1 = most deprived), averaged over replications and years.
+# NHS Confederation and Browne Jacobson warn that IHOs could widen inequalities; De Santis (Edge Health) argues the
+# budget must follow need. Unmet GP requests per 1,000 residents a year by deprivation fifth, averaged over
+# replications and years:
 
 # %%
-FOCUS = ["PbR (2004 rules)", "lead provider", "no need weighting"]
-groups = by_group[by_group["scenario"].isin(FOCUS)]
-COUNTS = ["gp_unmet", "nel_admissions", "population"]
-per_quintile = groups.groupby(["scenario", "imd_quintile"])[COUNTS].sum()
-rates = per_quintile[["gp_unmet", "nel_admissions"]].div(per_quintile["population"], axis=0) * 1000
-unmet = rates["gp_unmet"].unstack("scenario")[FOCUS]
-unmet.round(1)
+FOCUS = [PBR, LEAD, "no need weighting"]
+unmet = ws.quintile_rates(groups, FOCUS, "gp_unmet")
+ws.bars(unmet, "IMD quintile (1 = most deprived)", "Unmet GP requests per 1,000 a year",
+        "Unmet GP need by deprivation")
 
 # %%
-gap = (rates.xs(1, level="imd_quintile") - rates.xs(5, level="imd_quintile")).reindex(FOCUS)
-gap.columns = ["gap in unmet GP requests per 1,000", "gap in emergency admissions per 1,000"]
-print("Most deprived fifth minus least deprived fifth:")
-gap.round(1)
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 4))
-unmet.plot(kind="bar", ax=ax)
-ax.set_xlabel("IMD quintile (1 = most deprived)")
-ax.set_ylabel("unmet GP requests per 1,000 a year")
-ax.set_title("Unmet GP need by deprivation")
-fig.tight_layout()
+unmet
 
 # %% [markdown]
-# *Discussion:* with flat capitation, the money per unit of need falls where need is highest. Which
-# practices lose capacity? Would it show up in the host's accounts?
+# **What the model shows, and how sure it is.** Without need weighting, unmet GP requests in the most deprived
+# fifth rise on average (against the need-weighted lead provider), but the interval includes zero; in the
+# second most deprived fifth they fall, clearly. The gap between the most and least deprived fifths widens on
+# average, but its interval also includes zero: at this size the model **cannot say** that flat capitation
+# widens the gap, and the change is in one fifth, not a gradient. Emergency admissions by deprivation show no
+# clear change. The host's finances hardly change either: whatever the harm, it does not show in the accounts.
+
+# %% tags=["remove-input"]
+q1 = ws.quintile_effect(groups, LEAD, "no need weighting", "gp_unmet", 1)
+q2 = ws.quintile_effect(groups, LEAD, "no need weighting", "gp_unmet", 2)
+gap = ws.quintile_effect(groups, LEAD, "no need weighting", "gp_unmet")
+gap_adm = ws.quintile_effect(groups, LEAD, "no need weighting", "nel_admissions")
+assert q1.mean > 0 and not q1.clear and q2.below_zero, (q1.text(1, 1), q2.text(1, 1))
+assert gap.mean > 0 and not gap.clear and not gap_adm.clear, (gap.text(1, 1), gap_adm.text(1, 1))
+assert not ws.effect(annual, LEAD, "no need weighting", "host_surplus").clear
+print(f"No need weighting minus lead provider, per 1,000: most deprived fifth {q1.text(1, 1)}, second {q2.text(1, 1)},"
+      f" gap between fifths 1 and 5 {gap.text(1, 1)}")
 
 # %% [markdown]
 # ## Under-funding and the risk share
 #
-# The host's result year by year, and the elective waiting list, for the plain contract, the under-funded
-# contract and the under-funded contract where the ICB shares most of the risk. A host in deficit beyond its
-# risk-share corridor protects itself: it buys less planned care and invests less.
+# The host's result and the elective waiting list, year by year, for PbR, the plain contract, the under-funded
+# contract and its two risk-share variants.
 
 # %%
-RISK = ["lead provider", "under-funded", "under-funded, ICB shares risk"]
-risk = annual[annual["scenario"].isin(RISK)].groupby(["scenario", "year"])[
-    ["host_surplus", "icb_balance", "waiting_list_end", "elective_admissions"]].mean()
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-for name in RISK:
-    r = risk.xs(name, level="scenario")
-    axes[0].plot(r.index, r["host_surplus"] / 1e6, marker="o", label=name)
-    axes[1].plot(r.index, r["waiting_list_end"], marker="o", label=name)
-axes[0].axhline(0, color="grey", lw=0.8)
-axes[0].set_title("Host surplus (+) or deficit (-), GBP million")
-axes[1].set_title("Elective waiting list at year end")
-for ax in axes:
-    ax.set_xlabel("year")
-axes[0].legend(fontsize=8)
-fig.tight_layout()
+RISK = [PBR, LEAD, "under-funded", "under-funded, ICB takes 90%", "under-funded, ICB takes 90%, no corridor"]
+ws.lines(annual, RISK[1:], "host_surplus", "Host provider surplus (+) or deficit (-)")
+
+# %%
+ws.lines(annual, RISK, "waiting_list_end", "Elective waiting list at the end of each year")
 
 # %% [markdown]
-# *Discussion:* sharing risk moves the deficit to the ICB. Does it change what happens to patients on the
-# waiting list? Who should hold the risk when the capitation was set too low?
+# * The waiting list **grows under every design, PbR included** (under PbR from about 750 at the end of year 1
+#   to about 1,060 at the end of year 4): elective demand outruns capacity in the model whatever the payment.
+# * The under-funded host is in deficit every year, about GBP 6.8 million over four years.
+# * **The ICB taking 90% moves money, not care.** It cuts the host's four-year loss by about GBP 3.7 million, and
+#   the ICB's own surplus falls by the same; the waiting list and QALYs show no clear difference.
+# * **Setting the corridor to zero is a different lever.** The host then treats any deficit above 0.5% of its
+#   contract as a reason to protect itself: it buys less planned care from the first months, and the waiting
+#   list at the end of year 1 is longer (by about 110) than with the corridor. It is the corridor, not the ICB's
+#   share, that changes what the host does.
+
+# %% tags=["remove-input"]
+pbr_wl = [ws.level(annual, PBR, "waiting_list_end", y).mean for y in range(1, YEARS + 1)]
+assert pbr_wl[-1] > 1.2 * pbr_wl[0], pbr_wl
+under = [ws.effect(annual, PBR, "under-funded", "host_surplus", y) for y in range(1, YEARS + 1)]
+assert all(e.below_zero for e in under), [e.text() for e in under]
+share, nocorr = "under-funded, ICB takes 90%", "under-funded, ICB takes 90%, no corridor"
+moved = ws.effect(annual, "under-funded", share, "host_surplus")
+icb = ws.effect(annual, "under-funded", share, "icb_balance")
+assert moved.above_zero and icb.below_zero and abs(moved.mean + icb.mean) < 0.2 * moved.mean, (moved.text(), icb.text())
+assert not ws.effect(annual, "under-funded", share, "waiting_list_end", YEARS).clear
+assert not ws.effect(annual, "under-funded", share, "qalys").clear
+corridor = ws.effect(annual, share, nocorr, "waiting_list_end", 1)
+assert corridor.above_zero and ws.effect(annual, "under-funded", share, "waiting_list_end", 1).mean == 0, corridor.text()
+print(f"ICB taking 90%: host GBP {moved.text(1e6, 2)} million, ICB {icb.text(1e6, 2)} million; "
+      f"no corridor: waiting list at end of year 1 {corridor.text()}")
+
+# %% [markdown]
+# *Discussion:* who should hold the risk when the capitation was set too low? If sharing it does not protect
+# the waiting list, what would?
 
 # %% [markdown]
 # ## Stinting: when a saving is a harm
 #
 # The central risk of capitation is **stinting**: a budget holder that saves money by giving less care. In the
-# model, care changes health (`docs/ODD.md`, section 7.13): a night waiting in A&E for a bed raises the risk of
-# death, a patient at the margin who is sent home may come back in crisis, waiting for planned treatment lowers
-# quality of life and some long waiters deteriorate into emergencies, and unmet GP demand raises the chance of
-# a crisis. Every run reports the quality-adjusted life years (QALYs) its residents lived, the deaths after
-# each kind of care failure and the crises that care failures caused.
-#
-# The under-funded contract is where stinting shows. Its host, in deficit beyond its corridor, buys less
-# planned care; the regulator's pressure on 18-week waits makes it restore part of the cut (section 7.12). The
-# design "under-funded, no 18-week pressure" takes that pressure away (`oversight.rtt_purchase_restore` 0), so
-# the host keeps the whole cut. Below, each of the two minus the adequately funded lead provider, PbR and
-# today's API, paired replication by replication and added up over the reported years: the mean and its 95%
-# interval.
+# model, care changes health (`docs/ODD.md`, section 7.13). The under-funded host, in deficit beyond its
+# corridor, buys less planned care; the regulator's pressure on 18-week waits makes it restore part of the cut
+# (section 7.12). "Under-funded, no 18-week pressure" takes that pressure away. Each of the two minus the lead
+# provider, PbR and today's API, over the four years:
 
 # %%
-from ihoabm.experiments.stats import mean_interval
-from ihoabm.outputs import catalogue
-
 STINTED = ["under-funded", "under-funded, no 18-week pressure"]
-AGAINST = ["lead provider", "PbR (2004 rules)", "API (today)"]
-CARE_FAILURE_DEATHS = ["deaths_ae_delay", "deaths_not_admitted", "deaths_waiting"]
-HARM = ["spend_total", "qalys", "elective_wait_days", "care_failure_crises", *CARE_FAILURE_DEATHS]
-LABELS = {name: catalogue.label(name) for name in HARM}
-LABELS["spend_total"] = catalogue.axis("spend_total", 1e6)
-LABELS["care_failure_deaths"] = "Deaths after a care failure, all three causes"
-
-totals = annual.groupby(["scenario", "replication"])[HARM].sum()
-totals["spend_total"] /= 1e6
-totals["care_failure_deaths"] = totals[CARE_FAILURE_DEATHS].sum(axis=1)
-
-
-def paired(design, reference):
-    """A design minus a reference, replication by replication: mean and 95% interval of each total."""
-    diff = totals.loc[design] - totals.loc[reference]
-    return {name: mean_interval(diff[name]) for name in diff.columns}
-
-
-harm = {(design, ref): paired(design, ref) for design in STINTED for ref in AGAINST}
-stint = {design: pd.DataFrame({ref: {name: m for name, (m, _, _) in harm[design, ref].items()} for ref in AGAINST})
-         for design in STINTED}
-pd.DataFrame({f"{design} minus {ref}": {LABELS[name]: f"{m:+,.1f} ({lo:+,.1f} to {hi:+,.1f})"
-                                        for name, (m, lo, hi) in rows.items()}
-              for (design, ref), rows in harm.items()})
+AGAINST = [LEAD, PBR, "API (today)"]
+HARM = ["spend_total", "qalys", "elective_wait_days", "care_failure_crises", "deaths_ae_delay",
+        "deaths_not_admitted", "deaths_waiting"]
+pd.concat({f"{d} minus {ref}": ws.differences(annual, ref, d, HARM, by_year=False)["all years"]
+           for d in STINTED for ref in AGAINST}, axis=1)
 
 # %% [markdown]
-# Read the table down each column. Against the lead provider and against today's API, the under-funded
-# contract **spends less**: on a finance committee's spreadsheet, a saving. Against every comparator, including
-# PbR, its residents **live fewer QALYs** and **wait longer for planned treatment**, and against the lead
-# provider and PbR more of them **come to a crisis because care failed them**. The saving is paid for in health.
-#
-# Without the regulator's pressure on waits the host keeps the whole cut: it saves more against the lead
-# provider, its residents lose **more QALYs** than under the under-funded contract with that pressure, and care
-# failures cause more crises than under every comparator. Oversight is what limits the harm.
-#
-# Deaths after a care failure are rare at this population size: read them with their intervals, and do not
-# lean on their direction unless you run many more replications. The cell below checks the claims above
-# against the numbers the notebook has just computed.
+# * **The under-funded contract** does not clearly spend less than the lead provider, and spends about what
+#   today's API does. Its residents **wait longer** for planned treatment than under every comparator (clearly),
+#   and live **fewer QALYs** on average against every comparator (clearly only against PbR).
+# * **Without the 18-week pressure** the host keeps the whole cut: it spends clearly less than the lead provider
+#   (about GBP 1.1 million over four years), its residents live about 160 to 190 fewer QALYs against every
+#   comparator, wait far longer, and come to a **crisis caused by a care failure** more often, all clearly.
+#   That saving is paid for in health; oversight is what limits the harm.
+# * Deaths after a care failure are rare at this size and show no clear difference.
 
-# %%
-for design in STINTED:
-    for ref in ("lead provider", "API (today)"):
-        d = stint[design][ref]
-        print(f"{design} minus {ref}: GBP {-d['spend_total']:,.2f} million saved, {-d['qalys']:,.1f} QALYs lost "
-              f"(GBP {d['spend_total'] * 1e6 / d['qalys']:,.0f} saved per QALY lost), "
-              f"{d['care_failure_crises']:+,.0f} crises caused by care failures, "
-              f"{d['care_failure_deaths']:+,.1f} deaths after a care failure")
-spend, qalys, waits, crises = (stint[STINTED[0]].loc[n] for n in ("spend_total", "qalys", "elective_wait_days",
-                                                                  "care_failure_crises"))
-assert spend["lead provider"] < 0 and spend["API (today)"] < 0, (
-    "The under-funded contract no longer spends less than the lead provider and today's API, as the text says. "
-    "Look at the table: if it now costs more, rewrite the paragraph above (or run more SEEDS if the interval is wide).")
-assert (qalys < 0).all(), (
-    f"The under-funded contract no longer loses QALYs against every comparator ({qalys.round(1).to_dict()}). "
-    "Check outcomes.* in the scenario and docs/ODD.md 7.13, then rewrite the paragraph above to match the table.")
-assert (waits > 0).all(), (
-    "The under-funded contract's residents no longer wait longer for planned treatment than under every "
-    "comparator; rewrite the paragraph above to match the table.")
-assert crises["lead provider"] > 0 and crises["PbR (2004 rules)"] > 0, (
-    f"Care-failure crises no longer rise against the lead provider and PbR ({crises.round(0).to_dict()}); "
-    "rewrite the paragraph above to match the table, or run more SEEDS.")
-unchecked = stint[STINTED[1]]
-assert unchecked.loc["spend_total", "lead provider"] < spend["lead provider"] and (
-    unchecked.loc["spend_total", "API (today)"] < 0), (
-    "Without 18-week pressure the host no longer saves more than with it, or no longer saves against the API: "
-    "rewrite the paragraph on oversight above to match the table.")
-assert unchecked.loc["qalys", "lead provider"] < qalys["lead provider"] and (unchecked.loc["qalys"] < 0).all(), (
-    "Without 18-week pressure residents no longer lose more QALYs than with it, or than every comparator: "
-    "check oversight.rtt_purchase_restore (docs/ODD.md 7.12) and rewrite the paragraph on oversight above.")
-assert (unchecked.loc["care_failure_crises"] > 0).all(), (
-    "Without 18-week pressure care-failure crises no longer rise against every comparator: rewrite the "
-    "paragraph on oversight above to match the table, or run more SEEDS.")
+# %% tags=["remove-input"]
+e = {(d, r, m): ws.effect(annual, r, d, m) for d in STINTED for r in AGAINST for m in HARM}
+u, n = STINTED
+assert e[u, LEAD, "spend_total"].mean < 0 and not e[u, LEAD, "spend_total"].clear
+assert not e[u, "API (today)", "spend_total"].clear
+assert all(e[u, r, "elective_wait_days"].above_zero for r in AGAINST)
+assert all(e[u, r, "qalys"].mean < 0 for r in AGAINST) and e[u, PBR, "qalys"].below_zero
+assert e[n, LEAD, "spend_total"].below_zero and -1.6e6 < e[n, LEAD, "spend_total"].mean < -0.7e6
+assert all(e[n, r, "qalys"].below_zero and -230 < e[n, r, "qalys"].mean < -130 for r in AGAINST)
+assert all(e[n, r, "care_failure_crises"].above_zero and e[n, r, "elective_wait_days"].above_zero for r in AGAINST)
+assert not any(e[d, r, m].clear for d in STINTED for r in AGAINST for m in HARM[4:])
+q, s = e[n, LEAD, "qalys"].mean, e[n, LEAD, "spend_total"].mean
+print(f"Without 18-week pressure, against the lead provider: GBP {-s:,.0f} saved, {-q:,.0f} QALYs lost "
+      f"(GBP {s / q:,.0f} saved per QALY lost)")
 
 # %% [markdown]
 # *Discussion:* the saving per QALY lost printed above is what the host's budget gained for each year of
-# healthy life its residents lost. Would your ICB accept a trade at that price? Which of the contract's levers
-# (a wider risk share, tied funding on waits, the regulator's 18-week pressure) would stop the host from making
-# it? What would the host's board see in its own accounts?
+# healthy life its residents lost. NICE's threshold is GBP 20,000 to 30,000 per QALY. Would your ICB accept the
+# trade? Which lever would stop the host from making it?
 
 # %% [markdown]
-# ## Lead provider or alliance
+# ## Lead provider or alliance: what is shared
 #
 # In a lead-provider arrangement the host keeps its surplus or deficit. In an alliance, partners share it in
-# proportion to their contract values. Sharing gains, and keeping promises, builds **trust** between partners
-# in the model; shunting costs erodes it. Trust decides how readily the community team accepts early
-# discharges and how well partners share data to find the patients at highest risk.
+# proportion to their contract values. Here the result being shared is a **deficit**: the alliance's host ends
+# each year at zero, and the acute trust and the community provider carry its loss (totals over the four years,
+# GBP million, against PbR):
 
 # %%
-ALLIANCE = ["lead provider", "alliance"]
-results_by_partner = annual[annual["scenario"].isin(ALLIANCE)].groupby("scenario")[
-    ["host_surplus", "acute_surplus", "community_surplus"]].sum() / len(SEEDS) / 1e6
-print("Total result over the contract, GBP million (mean of replications):")
-results_by_partner.round(2)
-
-# %%
-trust = {}
-for design in ALLIANCE:
-    scenario, overrides = DESIGNS[design]
-    model = simulate(scenario, **SIZE, **overrides, **{"run.seed": SEEDS[0]})
-    trust[design] = {f"{a} - {b}": model.network.edges[a, b]["trust"]
-                     for a, b in (("acute", "community"), ("gp", "community"))}
-print("Trust at the end of the run (0 none, 1 complete), one replication:")
-pd.DataFrame(trust).round(2)
+ws.design_table(annual, PBR, [LEAD, "alliance"], ["host_surplus", "acute_surplus", "community_surplus"])
 
 # %% [markdown]
-# ## A lower-performing host
-#
-# Compare the "lower-performing host" row with the "lead provider" row in the table against the lead provider
-# above. NHS Confederation and Browne Jacobson, press release on “Towards integrated health organisations” warns that keeping IHOs for high performers only could widen the gap
-# between places, and asks for a pathway for others. What in the contract could help a weaker host: a longer
-# premium, a wider risk share, support to learn faster?
-
-# %% [markdown]
-# ## Social care inside the contract (an approximation)
-#
-# Delayed discharges happen when medically fit patients wait for support to go home. Compare delayed
-# discharge days and bed days for the plain contract and the one with extra discharge support.
+# Partners come to trust the host as it shares gains with them, and less as it passes a deficit on
+# (`docs/ODD.md`, the provider network). Trust decides how readily the community team accepts early discharges
+# and how well partners share data. At the end of the run (one replication):
 
 # %%
-SOCIAL = ["lead provider", "social care inside"]
-DISCHARGE = ["delayed_discharge_days", "bed_days", "nel_mean_los", "mean_occupancy", "spend_community"]
-annual[annual["scenario"].isin(SOCIAL)].groupby("scenario")[DISCHARGE].mean().round(2)
+trust = pd.DataFrame({d: ws.trust_at_end(*DESIGNS[d], SEEDS[0], SIZE) for d in (LEAD, "alliance")}).round(2)
+trust
+
+# %% [markdown]
+# The alliance ends with **lower** trust between the acute trust and the community provider than the lead
+# provider, because what it shared was a loss. Sharing builds trust only when there are gains to share.
+
+# %% tags=["remove-input"]
+assert ws.effect(annual, LEAD, "alliance", "acute_surplus").below_zero
+assert ws.effect(annual, LEAD, "alliance", "community_surplus").below_zero
+assert abs(ws.level(annual, "alliance", "host_surplus").mean) < 1 and ws.level(annual, LEAD, "host_surplus").hi < 0
+assert trust.loc["acute and community", "alliance"] < trust.loc["acute and community", LEAD], trust
 
 # %% [markdown]
 # ## Your design
 #
-# Now put levers together. Edit `MY_DESIGN` (a scenario to start from, and overrides) and run the cells
-# below. Some ideas: a premium **and** tied funding; a lower-performing host with a wider risk share; flat
-# capitation with a premium. Parameter names are listed in `docs/ODD.md`.
+# Now put levers together. Move the sliders (each is limited to a range worth trying), then run the cell after
+# the panel. It runs your design with the same seeds and sets it beside the lead provider, against PbR. A value
+# typed outside the panel that the model does not allow prints one line saying what is allowed.
 
 # %%
-MY_DESIGN = ("iho_invest_to_save", {"contract.tied_funding_share": 0.03,
-                                    "contract.risk_share_corridor": 0.01})
+panel = Panel("iho_lead_provider")
+panel.set(**{"contract.tied_funding_share": 0.03, "contract.risk_share_corridor": 0.01})
+panel
 
-scenario, overrides = MY_DESIGN
-mine = [run(scenario, **SIZE, **overrides, **{"run.seed": seed}).annual.assign(scenario="my design",
-                                                                                 replication=replication)
-        for replication, seed in enumerate(SEEDS)]
-annual = pd.concat([annual[annual["scenario"] != "my design"], *mine], ignore_index=True)
-pd.DataFrame({"my design vs PbR": against("PbR (2004 rules)", "my design"),
-              "lead provider vs PbR": against("PbR (2004 rules)", "lead provider")}).round(1)
+# %%
+mine = ws.run_design("my design", panel.scenario, panel.overrides(), SEEDS, SIZE)
+if mine is not None:
+    both = pd.concat([annual, mine[0]], ignore_index=True)
+    display(ws.design_table(both, PBR, [LEAD, "my design"], SUMMED))  # noqa: F821 (IPython's display)
+
+# %% [markdown]
+# A wrong value, typed by hand, is refused in one line:
+
+# %%
+ws.run_design("typo", "iho_lead_provider", {"contract.capitation_level": 7}, SEEDS, SIZE)
 
 # %% [markdown]
 # ## Check your predictions
@@ -420,13 +401,15 @@ pd.DataFrame({"my design vs PbR": against("PbR (2004 rules)", "my design"),
 # %% [markdown]
 # ## Discussion questions
 #
-# 1. Which single lever did most to reduce emergency admissions? Which did most to protect the host's
-#    finances? Are they the same lever?
+# 1. Every IHO design cut emergency admissions by about the same amount, through the cost-plus sub-contract.
+#    Which lever did most to protect the host's finances? Which did most for residents' health? Are they the
+#    same lever?
 # 2. Tied funding rewards fewer emergency admissions. What could a host do to earn it that would not be good
-#    for patients? What other outcome would you tie funding to? (NHS Confederation and Browne Jacobson, “Towards integrated health organisations” (summary) discusses
-#    oversight metrics that reward collaboration.)
-# 3. If your design were adopted, who would be the first organisation to complain, and about what?
-# 4. Copps (Mutual Ventures), “Three questions about integrated care” suggests moving from contractual to structural integration in phases. Where
-#    would an alliance sit on that path, and what would you need to see before moving on?
-# 5. The model leaves out social care as an organisation, mental health and public health (see the
-#    limitations in `docs/ODD.md`). Which of your conclusions might change if they were in?
+#    for patients? What other outcome would you tie funding to?
+# 3. A weaker host looks better in its accounts because it invests less. How would you write a contract that
+#    does not reward doing less?
+# 4. If your design were adopted, who would be the first organisation to complain, and about what?
+# 5. Copps (Mutual Ventures) suggests moving from contractual to structural integration in phases. The alliance
+#    here shared a deficit and lost trust: what would you need to see before moving on?
+# 6. The model leaves out social care as an organisation, mental health and public health (see the limitations
+#    in `docs/ODD.md`). Which of your conclusions might change if they were in?

@@ -1,17 +1,9 @@
-"""The app without a browser: control checking, figures, the pair of runs, and pages rendered with solara.render."""
+"""The app without a browser: control checking, figures (the PNG downloads), the runs in lockstep, the command."""
 
 from __future__ import annotations
 
-import html
-import re
-import time
-import warnings
-
-import ipyvuetify as v
-import ipywidgets
 import numpy as np
 import pytest
-import solara
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
@@ -20,12 +12,6 @@ from ihoabm.app.lockstep import MAX_COMPARATORS, Lockstep
 from ihoabm.app.params import AppModel, check_seed, parse_whole, resolve_inputs
 from ihoabm.cli import serve as command
 from ihoabm.outputs import catalogue
-
-with warnings.catch_warnings():
-    # Defining Mesa's SolaraViz trips Solara's hook checker (a use_state after an early return); not ours.
-    warnings.simplefilter("ignore", UserWarning)
-    from ihoabm.app.comparison import ComparisonPage
-    from ihoabm.app.single import SinglePage, initial_values, model_params
 
 SMALL = 2_000
 
@@ -190,208 +176,7 @@ def test_lockstep_needs_one_to_a_few_comparators(count):
         Lockstep.build(["pbr_2004"] * count, "iho_invest_to_save", SMALL, 1)
 
 
-# --- pages, rendered without a browser ------------------------------------------------------------------------
-@solara.component
-def InLayout(page):
-    """Pages put their controls in the app layout's sidebar; render them inside one."""
-    with solara.AppLayout():
-        page()
-
-
-def html_text(rc) -> str:
-    return "\n".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
-
-
-def alerts(rc) -> str:
-    return "\n".join(str(w.children) for w in rc.find(v.Alert).widgets)
-
-
-def _images(rc):
-    return rc.find(ipywidgets.Image).widgets
-
-
-def button(rc, label: str):
-    return rc.find(v.Btn, children=[label]).widget
-
-
-def type_text(rc, label: str, text: str) -> None:
-    field = rc.find(v.TextField, label=label).widget
-    field.v_model = text
-    field.fire_event("keyup.enter")
-
-
-def test_single_page_controls_and_defaults():
-    params = model_params()
-    assert set(params) == {"scenario", "capitation_level", "funding_per_head", "horizon_years", "risk_share_icb",
-                           "patients", "seed"}
-    assert initial_values(params)["patients"] == "20000"
-
-
-def test_single_page_steps_a_week_and_redraws():
-    _, rc = solara.render(InLayout(SinglePage), handle_error=False)
-    assert "<strong>Day 0</strong>" in html_text(rc)
-    for label in ("Reset", "▶", "Step"):
-        button(rc, label)
-    before = {cls: w.value for w in _images(rc) for cls in w._dom_classes}
-    button(rc, "Step").click()
-    assert "<strong>Day 7</strong>" in html_text(rc)
-    after = {cls: w.value for w in _images(rc) for cls in w._dom_classes}
-    assert after["ihoabm-activity"] != before["ihoabm-activity"]
-    assert after["ihoabm-money"] is not None
-    assert after["ihoabm-health"] != before["ihoabm-health"]
-
-
-def test_single_page_bad_seed_and_population_show_messages_and_keep_working():
-    _, rc = solara.render(InLayout(SinglePage), handle_error=False)
-    type_text(rc, "Seed (a whole number)", "abc")
-    type_text(rc, "Residents (1,000 to 200,000)", "0")
-    button(rc, "Reset").click()
-    text = alerts(rc)
-    assert "Seed must be a whole number" in text and "Population must be a whole number" in text
-    button(rc, "Step").click()
-    assert "<strong>Day 7</strong>" in html_text(rc)
-    type_text(rc, "Seed (a whole number)", "5")
-    type_text(rc, "Residents (1,000 to 200,000)", "3000")
-    button(rc, "Reset").click()
-    assert alerts(rc) == ""
-    assert "Residents: 3,000" in html_text(rc) and "seed 5" in html_text(rc)
-
-
-def test_single_page_scenario_change_applies_on_reset():
-    _, rc = solara.render(InLayout(SinglePage), handle_error=False)
-    rc.find(v.Select, label="Scenario or regime").widget.v_model = "iho_lead_provider"
-    assert "<h3>pbr_2004</h3>" in html_text(rc)
-    button(rc, "Reset").click()
-    assert "<h3>iho_lead_provider</h3>" in html_text(rc) and "regime iho" in html_text(rc)
-
-
-def test_comparison_page_steps_skips_burn_in_and_rejects_bad_seed():
-    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
-    assert "<strong>Day 0</strong>" in html_text(rc)
-    button(rc, "Step").click()
-    assert "<strong>Day 7</strong>" in html_text(rc)
-    button(rc, "Skip burn-in").click()
-    assert "<strong>Day 365</strong>" in html_text(rc)
-    assert rc.find(v.Btn, children=["Skip burn-in"]).widget.disabled
-    button(rc, "Step").click()
-    assert "since the contracts began" in html_text(rc)
-    assert "<h3>Health</h3>" in html_text(rc)
-    for name in catalogue.APP_HEALTH[1:]:
-        assert f"<td>{html.escape(catalogue.label(name), quote=False)}</td>" in html_text(rc)
-    assert f"<td>{catalogue.axis('qalys')}</td>" in html_text(rc)
-    assert {"ihoabm-comparison", "ihoabm-comparison-health"} <= {c for w in _images(rc) for c in w._dom_classes}
-    type_text(rc, "Seed (a whole number)", "abc")
-    assert "Seed must be a whole number" in alerts(rc)
-    assert "The runs were not changed" in alerts(rc)
-    assert "<strong>Day 372</strong>" in html_text(rc)
-    assert rc.find(v.TextField, label="Seed (a whole number)").widget.error
-    type_text(rc, "Residents (1,000 to 200,000)", "0")
-    assert "Population must be a whole number" in alerts(rc)
-    type_text(rc, "Residents (1,000 to 200,000)", "3000")
-    type_text(rc, "Seed (a whole number)", "9")
-    text = html_text(rc)
-    assert "<strong>Day 0</strong>" in text and "3,000 residents, seed 9" in text
-    assert alerts(rc) == ""
-
-
-def shown_day(rc) -> int:
-    return int(re.search(r"Day (\d+)</strong>", html_text(rc)).group(1))
-
-
-def wait_until(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def settled_day(rc, quiet: float = 1.0) -> int:
-    """The day shown once it has not changed for `quiet` seconds (a step under way may still land)."""
-    last, since = shown_day(rc), time.monotonic()
-    deadline = since + 30
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        now = shown_day(rc)
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return now
-    raise AssertionError("the day kept changing after pause")
-
-
-def test_comparison_page_plays_and_pauses():
-    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
-    button(rc, "Play").click()
-    wait_until(lambda: shown_day(rc) >= 21)
-    assert rc.find(v.Btn, children=["Step"]).widget.disabled
-    button(rc, "Pause").click()
-    wait_until(lambda: rc.find(v.Btn, children=["Play"]).widgets != [])
-    paused = settled_day(rc)
-    assert paused % 7 == 0
-    time.sleep(0.5)
-    assert shown_day(rc) == paused
-
-
-def test_single_page_plays_and_pauses():
-    _, rc = solara.render(InLayout(SinglePage), handle_error=False)
-    button(rc, "▶").click()
-    wait_until(lambda: "<strong>Day 14</strong>" in html_text(rc) or "<strong>Day 21</strong>" in html_text(rc))
-    button(rc, "❚❚").click()
-    wait_until(lambda: rc.find(v.Btn, children=["▶"]).widgets != [])
-    paused = settled_day(rc)   # Mesa's controller may finish the step it had begun
-    time.sleep(0.5)
-    assert shown_day(rc) == paused
-
-
-def test_comparison_page_scenario_change_rebuilds_every_run():
-    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
-    text = html_text(rc)
-    assert "B: <strong>iho_invest_to_save</strong>, against A: <strong>pbr_2004</strong>, " \
-           "<strong>api_today</strong>" in text
-    button(rc, "Step").click()
-    rc.find(v.Select, label="B: alternative (IHO)").widget.v_model = "iho_alliance"
-    text = html_text(rc)
-    assert "<strong>iho_alliance</strong>" in text and "<strong>Day 0</strong>" in text
-    rc.find(v.BtnToggle).widget.v_model = 2   # "4 weeks"
-    button(rc, "Step").click()
-    assert "<strong>Day 28</strong>" in html_text(rc)
-
-
-def test_comparison_page_offers_pbr_and_todays_payment_as_comparators():
-    from ihoabm.app.comparison import COMPARATORS_LABEL
-
-    _, rc = solara.render(InLayout(ComparisonPage), handle_error=False)
-    select = rc.find(v.Select, label=COMPARATORS_LABEL).widget
-    assert select.multiple and select.v_model == ["pbr_2004", "api_today"]
-    assert {"pbr_2004", "pbr_mret", "blended_2019", "block_2020", "api_today"} <= set(select.items)
-    select.v_model = ["api_today"]
-    text = html_text(rc)
-    assert "against A: <strong>api_today</strong>." in text and "<strong>Day 0</strong>" in text
-    button(rc, "Skip burn-in").click()
-    button(rc, "Step").click()
-    assert "B - api_today" in html_text(rc) and "B - pbr_2004" not in html_text(rc)
-    select.v_model = ["pbr_2004", "block_2020", "pbr_mret"]
-    assert "A: <strong>pbr_2004</strong>, <strong>block_2020</strong>, <strong>pbr_mret</strong>" in html_text(rc)
-    select.v_model = []
-    assert "Choose 1 to 3 scenarios to compare with" in alerts(rc)
-    assert "<strong>pbr_mret</strong>" in html_text(rc)   # the runs were kept
-    select.v_model = ["pbr_2004", "api_today", "block_2020", "pbr_mret"]
-    assert "Choose 1 to 3 scenarios" in alerts(rc)
-
-
-def test_each_session_has_its_own_models():
-    _, first = solara.render(InLayout(ComparisonPage), handle_error=False)
-    _, second = solara.render(InLayout(ComparisonPage), handle_error=False)
-    button(first, "Step").click()
-    assert "<strong>Day 7</strong>" in html_text(first)
-    assert "<strong>Day 0</strong>" in html_text(second)
-    _, one = solara.render(InLayout(SinglePage), handle_error=False)
-    _, two = solara.render(InLayout(SinglePage), handle_error=False)
-    button(one, "Step").click()
-    assert "<strong>Day 7</strong>" in html_text(one)
-    assert "<strong>Day 0</strong>" in html_text(two)
-
-
+# --- pages: see tests/test_app_pages.py (rendered with solara.render) and tests/test_app_browser.py -------------
 def test_routes():
     from ihoabm.app import pages
 

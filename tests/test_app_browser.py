@@ -28,11 +28,19 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        # In CI the browser test must run: .ci/run installs Debian's Chromium.
-        raise RuntimeError("CI is set but /usr/bin/chromium is missing: .ci/run should apt-get install chromium")
-    pytest.skip("no /usr/bin/chromium (apt-get install -y chromium)", allow_module_level=True)
+MISSING = "no /usr/bin/chromium: install it with `apt-get install -y chromium` (never `playwright install`)"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_present() -> None:
+    """Without Chromium these tests fail (in CI) or skip (elsewhere) one by one with the install hint.
+
+    Checked in a fixture, not at import: an error at import would abort the collection of the whole suite.
+    """
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):   # in CI the browser test must run: .ci/run installs Debian's Chromium
+            pytest.fail(f"CI is set but {MISSING}", pytrace=False)
+        pytest.skip(MISSING)
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
@@ -43,6 +51,7 @@ DAY = re.compile(r"Day (\d+) \(")
 SMALL = "3000"
 PARTICIPANTS = 8
 WEEK_STEP_TARGET_S = 1.5
+WORKER_BUSY_CPU_S = 0.01  # a playing 20,000-resident session's worker uses about 0.02 CPU s a week-step
 SERVER_LOG: list[str] = []
 OPEN_PAGES: list = []
 
@@ -245,9 +254,10 @@ def check_controls(page, selector: str, shots: Path, prefix: str, run_to_end_day
     start = day_shown(page, selector)
     result = rapid(page, "^step a week$", 10, 15)
     assert "Working…" in result["seen"], result
-    after = settled_day(page, selector, quiet=1.0)
-    assert after > start and (after - start) % 7 == 0
-    assert after - start < 70, "every rapid Step click was queued"
+    at_last_click = day_shown(page, selector)   # 1.5 s after it: any queued weeks would still be landing
+    after = settled_day(page, selector, quiet=1.5)
+    assert after == at_last_click, "Step clicks were queued and kept landing after the clicking stopped"
+    assert after > start and (after - start) % 7 == 0 and after - start <= 70
 
     # 20 Play/Pause clicks at 10 a second: one loop, which ends paused, and the day stops moving.
     result = rapid(page, "^(play|pause)$", 20, 100)
@@ -270,7 +280,7 @@ def check_controls(page, selector: str, shots: Path, prefix: str, run_to_end_day
     # Played to the end (a month a step), the run stops on its last day, finished, with Play disabled.
     page.get_by_role("button", name="by month", exact=True).click()
     page.get_by_role("button", name="Play", exact=True).click()
-    wait_for_day_above(page, selector, 90)
+    wait_for_day_above(page, selector, 450)   # into the new contract's year
     page.screenshot(path=shots / f"{prefix}_mid_run.png")
     wait_for_state(page, "Finished", timeout=60)
     assert day_shown(page, selector) == run_to_end_days
@@ -305,6 +315,10 @@ def test_single_model_page(server, browser, traffic, shots):
         wait_for_day(page, status, 7)
         assert page.locator(".ihoabm-chart-nel_admissions svg").first.inner_html() != before
         page.locator(".ihoabm-results").get_by_text("QALYs lived per 1,000 residents a year").wait_for()
+        for name, start in (("results.csv", b"measure,\"year 1"), ("activity.png", b"\x89PNG")):
+            with page.expect_download(timeout=WAIT_MS) as download:
+                page.get_by_role("button", name=f"Download {name}").click()
+            assert Path(download.value.path()).read_bytes().startswith(start), name
 
         check_controls(page, status, shots, "single", 730)
 
@@ -384,28 +398,34 @@ def test_nothing_leaves_the_machine(server, browser, traffic):
     assert traffic.failures == []
 
 
-def _tree_cpu(root: int) -> tuple[float, int]:
-    """CPU seconds used so far by a process and all its descendants, and how many there are (Linux /proc)."""
+def process_cpu(root: int) -> dict[int, tuple[str, float]]:
+    """Each process in the tree under `root` (itself included): its name and the CPU seconds it has used."""
     tick = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
-    cpu: dict[int, float] = {}
+    info: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         parent[int(entry)] = int(fields[1])
-        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        info[int(entry)] = (cmdline, (int(fields[11]) + int(fields[12])) / tick)
     tree, frontier = {root}, [root]
     while frontier:
         p = frontier.pop()
         kids = [c for c, pp in parent.items() if pp == p and c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    return sum(cpu.get(p, 0.0) for p in tree), len(tree)
+    return {p: info[p] for p in tree if p in info}
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[int, float]:
+    """CPU seconds each process used between two `process_cpu` readings."""
+    return {p: cpu - before.get(p, ("", 0.0))[1] for p, (_, cpu) in after.items()}
 
 
 # Records, in the page's own clock, when each new day appears in the status line while playing.
@@ -418,7 +438,7 @@ RECORD_DAYS = """() => {
         if (now !== last) { last = now; window.ihoabmTimes.push(performance.now()); } })
         .observe(status, {subtree: true, childList: true, characterData: true});
 }"""
-PLAY_SECONDS = 12
+PLAY_SECONDS = 10
 
 
 @pytest.mark.timeout(60)
@@ -427,10 +447,15 @@ def test_eight_participants_each_playing_20000_residents(server, browser, shots)
     url, pid = server
     started = time.monotonic()
     with explained(shots, "eight"):
-        pages = [open_page(browser, url) for _ in range(PARTICIPANTS)]
+        pages = []
+        for _ in range(PARTICIPANTS):   # load the pages side by side, as a room of people would
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            OPEN_PAGES.append(page)
+            page.goto(url, wait_until="commit")
+            pages.append(page)
         for page in pages:
-            page.locator(".ihoabm-status").get_by_text("Residents: 20,000").wait_for(timeout=WAIT_MS)
-        cpu0, wall0 = _tree_cpu(pid)[0], time.monotonic()
+            page.locator(".ihoabm-status").get_by_text("Residents: 20,000").wait_for(timeout=45_000)
+        cpu0, wall0 = process_cpu(pid), time.monotonic()
         for page in pages:
             page.evaluate(RECORD_DAYS)
             page.get_by_role("button", name="Play", exact=True).click()
@@ -439,17 +464,22 @@ def test_eight_participants_each_playing_20000_residents(server, browser, shots)
         for page in pages:
             times = page.evaluate("() => window.ihoabmTimes")
             intervals += [(b - a) / 1000 for a, b in zip(times, times[1:], strict=False)]
-        cpu1, processes = _tree_cpu(pid)
-        cores = (cpu1 - cpu0) / (time.monotonic() - wall0)
+        cpu1 = process_cpu(pid)
+        wall = time.monotonic() - wall0
+        used = cpu_used(cpu0, cpu1)
+        server = max((p for p, (cmd, _) in cpu1.items() if "solara run" in cmd), key=lambda p: used[p])
+        workers = {p: u for p, u in used.items() if p != server and u > WORKER_BUSY_CPU_S}
         for page in pages:
             page.get_by_role("button", name="Pause", exact=True).click()
         assert len(intervals) >= PARTICIPANTS * 3, intervals
         median = statistics.median(intervals)
-        print(f"{PARTICIPANTS} sessions: median week-step {median:.2f} s, max {max(intervals):.2f} s, "
-              f"server processes {processes}, cores used {cores:.2f}")
+        print(f"{PARTICIPANTS} sessions: median week-step {median:.2f} s, max {max(intervals):.2f} s; over "
+              f"{wall:.1f} s the server process used {used[server]:.1f} CPU s, its {len(workers)} busy workers "
+              f"{sum(workers.values()):.1f} CPU s")
         assert median <= WEEK_STEP_TARGET_S
-        assert processes >= PARTICIPANTS + 1, "each session's runs should have a worker process of their own"
-        assert cores > 1.0, f"the server used {cores:.2f} cores"
+        # Each playing session steps in a worker of its own, off the server's GIL: the work is spread over
+        # processes the operating system runs on both cores.
+        assert len(workers) >= PARTICIPANTS, f"only {len(workers)} worker processes were busy"
         for page in pages:
             page.context.close()
     assert time.monotonic() - started < 60

@@ -49,7 +49,8 @@ def test_an_acute_trust_host_meets_the_51_percent_rule():
 
 
 @pytest.mark.parametrize(("host_type", "allowed"), [("separate", False), ("primary_care", False),
-                                                    ("community_trust", False), ("acute_trust", True)])
+                                                    ("community_trust", False), ("acute_trust", True),
+                                                    ("integrated", True)])
 def test_only_a_host_delivering_enough_itself_is_authorised_at_51_percent(host_type, allowed):
     overrides = {"contract.host_type": host_type, "contract.host_own_delivery_min": 0.51}
     if allowed:

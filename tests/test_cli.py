@@ -59,3 +59,63 @@ def test_scenario_show_prints_resolved_toml():
     assert 'regime = "iho"' in res.output and "beds_per_1000" in res.output
     res = runner.invoke(app, ["scenario", "list"])
     assert res.exit_code == 0 and "pbr_high_community" in res.output
+
+
+def _help(*args: str) -> str:
+    res = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    return " ".join(res.output.replace("│", " ").split())
+
+
+def test_every_compare_option_is_described_and_run_shows_its_defaults():
+    import re
+
+    text = _help("compare")
+    for option in ("--replications", "--years", "--patients", "--seed", "--workers", "--out", "--overwrite"):
+        described = re.search(re.escape(option) + r" (?:-\w )?<[^>]+>(?: \[[^\]]+\])? (\S+)", text)
+        assert described and not described.group(1).startswith("--"), option
+    text = _help("run")
+    assert "Default: the scenario's run.patients (100,000" in text and "run.seed (1)" in text
+    assert "[default: out/run]" in text
+
+
+def test_progress_is_plain_lines_when_not_on_a_terminal(tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-m", "ihoabm", "run", "-n", "2000", "-y", "1", "-o", str(tmp_path / "r")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if "simulating days" in line]
+    assert 5 <= len(lines) <= 11 and lines[-1].endswith("100% (730 of 730)"), proc.stderr
+    assert "\x1b[" not in proc.stderr   # no terminal control codes in a log file
+
+
+def test_validate_says_a_small_run_is_too_small_to_judge():
+    res = runner.invoke(app, ["validate", "--patients", "3000", "--years", "1"])
+    assert res.exit_code == 0, res.output
+    assert "too small to judge" in res.output and "--patients 50,000" in res.output
+
+
+def test_scenario_diff_lists_what_differs_with_sources(monkeypatch):
+    from ihoabm.cli import commands
+
+    monkeypatch.setattr(commands.console, "width", 400)   # one line per row, so sources read whole
+    res = runner.invoke(app, ["scenario", "diff", "pbr_2004", "iho_invest_to_save"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.replace("│", " ").split())
+    assert "contract.invest_to_save_premium" in text and "0.3" in text
+    assert "assumption: premium as a share of the community contact unit cost" in text
+    assert "contract.regime" in text and "population.age_band_shares" not in text
+    same = runner.invoke(app, ["scenario", "diff", "pbr_2004", "baseline"])
+    assert same.exit_code == 0 and "no parameter differs" in same.output
+    bad = runner.invoke(app, ["scenario", "diff", "pbr_2004", "no_such_scenario"])
+    assert bad.exit_code == 2 and "no_such_scenario" in bad.output
+
+
+def test_scenario_show_sources_adds_each_values_source_and_stays_toml():
+    import tomllib
+
+    res = runner.invoke(app, ["scenario", "show", "iho_invest_to_save", "--sources"])
+    assert res.exit_code == 0, res.output
+    assert "invest_to_save_premium = 0.3  # assumption: premium as a share" in res.output
+    assert "# ONS mid-2023 population estimates" in res.output
+    plain = runner.invoke(app, ["scenario", "show", "iho_invest_to_save"]).output
+    assert tomllib.loads(res.output) == tomllib.loads(plain)    # comments only: the values are the same

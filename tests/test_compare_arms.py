@@ -123,7 +123,8 @@ def no_runs(monkeypatch):
         raise Stopped
 
     monkeypatch.setattr(compare, "replicate", stop)
-    monkeypatch.setattr(compare, "replicate_with_groups", stop)   # what the command calls (with by_group rows)
+    monkeypatch.setattr(compare, "replicate_with_groups", stop)
+    monkeypatch.setattr(compare, "replicate_with_uncertainty", stop)   # what the command calls (with the draws)
     return asked
 
 

@@ -11,7 +11,7 @@ from ihoabm.core.population import DAYS_PER_YEAR
 from ihoabm.money import books
 from ihoabm.money.host_types import HOST_TYPES
 
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2, 3, 4, 5)
 SIZE = {"patients": 20_000, "years": 3}
 # A host keen to invest (a high prior it never revises, no haircut, a wide corridor so affordability stays 1),
 # so that "when it invests" does not hang on how the planning rule judges the levers.
@@ -49,6 +49,8 @@ def test_books_follow_the_host_type():
     assert HOST_TYPES["acute_trust"].books_of("community") == {"community"}
     assert HOST_TYPES["community_trust"].books_of("host") == {"community", "host"}
     assert HOST_TYPES["primary_care"].books_of("gp") == {"gp", "host"}
+    assert HOST_TYPES["integrated"].books_of("community") == {"acute", "community", "gp", "host"}
+    assert HOST_TYPES["integrated"].books_of("ambulance") == {"ambulance"}
 
 
 def test_an_acute_host_sees_no_income_from_an_admission_a_sub_contracted_trust_does():

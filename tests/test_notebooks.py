@@ -1,8 +1,10 @@
 """Workshop notebooks: each runs top to bottom in a fresh kernel, and each .ipynb matches its .py twin.
 
 The kernel is this interpreter (the project's venv), registered under a temporary Jupyter path so no
-system-wide kernel is needed or used. Notebooks run with IHOABM_FAST=1 (smaller runs) unless the variable is
-already set, e.g. `IHOABM_FAST=0 pytest tests/test_notebooks.py` runs them at their workshop sizes.
+system-wide kernel is needed or used. The notebooks run at their workshop size, the only size they have: each
+states claims about what the model shows and checks them in the cell after (cells tagged `remove-input`), so a
+run here is a check that the text still tells the truth. Files the notebooks write go to a temporary folder
+(IHOABM_WORKSHOP_OUT), never into the working tree.
 
 The notebooks are run by one module fixture, two at a time (each in its own kernel, on its own core), and
 each notebook's test checks its own result.
@@ -13,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -78,7 +79,7 @@ def kernel_name(tmp_path_factory):
         "display_name": "ihoabm (test interpreter)", "language": "python"}))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JUPYTER_PATH", str(root))
-        mp.setenv("IHOABM_FAST", os.environ.get("IHOABM_FAST", "1"))
+        mp.setenv("IHOABM_WORKSHOP_OUT", str(tmp_path_factory.mktemp("workshop_output")))
         mp.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         yield KERNEL
 
@@ -128,3 +129,32 @@ def test_notebook_runs_top_to_bottom(name, executed):
     print(f"{name}: {seconds:.1f} s")
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{name}: a cell produced an error output"
+
+
+def test_a_wrong_value_gives_one_friendly_line(capsys):
+    from ihoabm.outputs import workshop
+
+    assert workshop.run_design("typo", "iho_lead_provider", {"contract.capitation_level": 7}, [1], {}) is None
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("Not run:") and "capitation_level" in out[0], out
+
+
+def test_lever_panel_gives_valid_overrides_and_refuses_out_of_range():
+    pytest.importorskip("ipywidgets")
+    from ihoabm.outputs.levers import Panel
+    from ihoabm.scenario import load_scenario
+
+    panel = Panel("iho_lead_provider")
+    load_scenario(panel.scenario, panel.overrides())        # every lever at its starting value is allowed
+    panel.set(**{"contract.tied_funding_share": 0.03})
+    assert panel.overrides()["contract.tied_funding_share"] == pytest.approx(0.03)
+    with pytest.raises(ValueError, match="outside the panel's range"):
+        panel.set(**{"contract.tied_funding_share": 0.5})
+
+
+def test_workshop_outputs_stay_in_the_project_folder(tmp_path, monkeypatch):
+    from ihoabm.outputs import workshop
+
+    monkeypatch.delenv(workshop.OUT_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert workshop.output_folder("x") == tmp_path / "workshop_output" / "x"

@@ -10,7 +10,7 @@ import pytest
 
 from ihoabm.scenario import load_scenario
 from ihoabm.scenario.loader import ScenarioError
-from ihoabm.scenario.priors import BEHAVIOURAL_KEYS, BEHAVIOURAL_SECTIONS, PRIORS, Prior
+from ihoabm.scenario.priors import BEHAVIOURAL_KEYS, BEHAVIOURAL_SECTIONS, NOT_DRAWN, PRIORS, Prior
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = load_scenario("pbr_2004")
@@ -38,8 +38,14 @@ def test_every_behavioural_assumption_in_the_odd_has_a_prior():
     wanted = [key for key, rest in ROWS.items() if key.split(".")[0] in BEHAVIOURAL_SECTIONS
               and rest[2].startswith("assumption") and "(switch" not in rest[2]]
     assert len(wanted) >= 25
-    missing = [key for key in [*wanted, *BEHAVIOURAL_KEYS] if key not in PRIORS]
+    missing = [key for key in [*wanted, *BEHAVIOURAL_KEYS] if key not in PRIORS and key not in NOT_DRAWN]
     assert not missing, f"behavioural parameters with no prior in ihoabm/scenario/priors.py: {missing}"
+
+
+@pytest.mark.parametrize("key", sorted(NOT_DRAWN))
+def test_only_a_mechanism_switched_off_goes_undrawn(key):
+    assert _default(key) == 0, f"{key}: not drawn, so it must be a mechanism that is off (0) in the reference"
+    assert key not in PRIORS
 
 
 @pytest.mark.parametrize("key", sorted(PRIORS))

@@ -108,3 +108,8 @@ def test_bad_uncertainty_is_one_line_and_exit_2(tmp_path):
                                       str(tmp_path / "c")])
     assert result.exit_code == 2
     assert "--uncertainty" in result.output
+
+
+def test_main_job_default_draws_match_the_help_text():
+    result = CliRunner().invoke(app, ["compare", "--help"], env={"COLUMNS": "200"})
+    assert f"Default: {unc.MAIN_JOB_DRAWS} for the main job" in " ".join(result.output.split())

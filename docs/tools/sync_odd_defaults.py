@@ -88,9 +88,10 @@ def sync(text: str, entries: dict[tuple[str, str], tuple[str, str]]) -> tuple[st
 def prior_cells() -> dict[str, str]:
     """`section.key -> prior column text` from the registry (imported from the package beside this tool)."""
     sys.path.insert(0, str(ROOT))
-    from ihoabm.scenario.priors import PRIORS
+    from ihoabm.scenario.priors import NOT_DRAWN, PRIORS
 
-    return {key: f"{prior.describe()}; {prior.basis}" for key, prior in PRIORS.items()}
+    cells = {key: f"{prior.describe()}; {prior.basis}" for key, prior in PRIORS.items()}
+    return {**cells, **{key: f"not drawn: {reason}" for key, reason in NOT_DRAWN.items()}}
 
 
 def sync_priors(text: str, cells: dict[str, str]) -> tuple[str, list[str]]:

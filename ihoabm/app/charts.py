@@ -20,14 +20,15 @@ if TYPE_CHECKING:
     from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
 
 DAYS_PER_YEAR = 365
-WINDOW = 7
+WINDOW = 7    # one point a week
+SMOOTH = 28   # rates and occupancy: mean of the last four weeks
 # Colours with at least 4.5:1 contrast on white (WCAG AA for text, so a legend's swatch and label both read).
 PALETTE = ("#0b5394", "#b42318", "#1e7b34", "#8a4b08", "#6b2c91", "#00626f", "#7a5c00")
 INK = "#1f2d3d"
 SETTING = {"acute": "#b42318", "community": "#1e7b34", "primary": "#0b5394", "ambulance": "#8a4b08",
            "prevention": "#6b2c91", "host": "#6b2c91", "icb": INK}
 DEATH_COLOURS = ("#b42318", "#6b2c91", "#00626f")
-PER_1000_A_YEAR = "per 1,000 residents a year"
+PER_1000_A_YEAR = "per 1,000 residents a year (last 4 weeks)"
 
 
 @dataclass(frozen=True)
@@ -71,24 +72,35 @@ def population(model: IHOModel) -> np.ndarray:
     return np.full(n, float(model.scenario.run.patients))
 
 
+def trailing_mean(values: np.ndarray, days: int = SMOOTH) -> np.ndarray:
+    """Mean over the last `days` days at each day (fewer at the start of the run)."""
+    c = np.concatenate([[0.0], np.cumsum(values)])
+    i = np.arange(1, values.size + 1)
+    lo = np.maximum(i - days, 0)
+    return (c[i] - c[lo]) / (i - lo)
+
+
 def rate(model: IHOModel, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """A daily count as a rate per 1,000 residents a year over the last 7 days, one point a week (x in days)."""
-    daily = series.collected(model, name)[1:]
+    """A daily count as a rate per 1,000 residents a year over the last 4 weeks, one point a week (x in days).
+
+    Four weeks rather than one: at a workshop's few thousand residents a weekly count is mostly noise, which
+    hides the change the contract makes.
+    """
+    daily = series.collected(model, name)[1:int(model.day) + 1]
     if daily.size < WINDOW:
         return np.empty(0), np.empty(0)
-    sums = np.convolve(daily, np.ones(WINDOW), mode="valid")
-    pop = np.convolve(population(model)[:daily.size], np.ones(WINDOW), mode="valid") / WINDOW
-    x = np.arange(WINDOW, daily.size + 1, dtype=float)
-    return _weekly(x, sums / np.maximum(pop, 1.0) * 1000 * DAYS_PER_YEAR / WINDOW)
+    per_day = trailing_mean(daily) / np.maximum(trailing_mean(population(model)[:daily.size]), 1.0)
+    x = np.arange(1, daily.size + 1, dtype=float)
+    return _weekly(x[WINDOW - 1:], per_day[WINDOW - 1:] * 1000 * DAYS_PER_YEAR)
 
 
 def occupancy(model: IHOModel) -> tuple[np.ndarray, np.ndarray]:
-    """Bed occupancy, 7-day mean, per cent."""
-    values = series.collected(model, "bed_occupancy")[1:]
+    """Bed occupancy, mean of the last 4 weeks, per cent."""
+    values = series.collected(model, "bed_occupancy")[1:int(model.day) + 1]
     if values.size < WINDOW:
         return np.empty(0), np.empty(0)
-    mean = np.convolve(values, np.ones(WINDOW), mode="valid") / WINDOW * 100
-    return _weekly(np.arange(WINDOW, values.size + 1, dtype=float), mean)
+    x = np.arange(1, values.size + 1, dtype=float)
+    return _weekly(x[WINDOW - 1:], trailing_mean(values)[WINDOW - 1:] * 100)
 
 
 def days_of(values: np.ndarray) -> np.ndarray:
@@ -136,7 +148,7 @@ def activity_charts(model: IHOModel, contract_only: bool) -> list[Chart]:
         out.append(chart(name, title, [Line("this run", *rate(model, name), INK)], PER_1000_A_YEAR, model,
                          contract_only))
     line = Line("bed occupancy", *occupancy(model), SETTING["acute"])
-    out.append(chart("bed_occupancy", f"{catalogue.label('bed_occupancy')}, 7-day mean (%)", [line], "%", model,
+    out.append(chart("bed_occupancy", f"{catalogue.label('bed_occupancy')}, last 4 weeks (%)", [line], "%", model,
                      contract_only))
     return out
 

@@ -14,7 +14,9 @@ import solara
 from ihoabm.app import story
 from ihoabm.app.components import (
     CSS,
+    SIDEBAR_STYLE,
     ChartGrid,
+    ContractYearsSwitch,
     Downloads,
     Md,
     Results,
@@ -84,9 +86,11 @@ def ComparisonPage() -> None:
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    with solara.Sidebar(), solara.Column():
+    # A fixed width: Solara's sidebar is as wide as its widest content, and the page is laid out beside it.
+    with solara.Sidebar(), solara.Column(style=SIDEBAR_STYLE):
         with solara.Card("Run"):
             RunControls(session, session.state, view, skip_button)
+            ContractYearsSwitch(session, view)
             solara.Button("Reset", color="primary", on_click=rebuild)
         with solara.Card("Runs"):
             with solara.Tooltip("One to three scenarios to measure B against; each keeps its colour."), \
@@ -108,7 +112,7 @@ def ComparisonPage() -> None:
                                  on_value=choose(years))
             if message.value:
                 solara.Error(message.value, classes=["ihoabm-message"])
-    with solara.Column(style={"width": "100%", "padding": "8px 16px"}):
+    with solara.Column(style={"width": "100%", "padding": "0 16px"}):
         Md(view.header, classes=["ihoabm-header"])
         Story(view)
         ViewOptions(session, view, TABS)

@@ -19,11 +19,12 @@ from ihoabm.app.view import View
 
 CSS = """
 .ihoabm-md { font-size: 1rem; line-height: 1.45; }
+.ihoabm-md p { margin: 4px 0; }
 .ihoabm-md table { border-collapse: collapse; margin: 4px 0 8px 0; }
 .ihoabm-md th, .ihoabm-md td { padding: 3px 10px; border-bottom: 1px solid #c7ced6; text-align: left; }
 .ihoabm-md td:not(:first-child), .ihoabm-md th:not(:first-child) { text-align: right; }
 .ihoabm-md h3 { margin: 6px 0 2px 0; font-size: 1.25rem; }
-.ihoabm-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px 24px;
+.ihoabm-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 18px 24px;
                  width: 100%; }
 .ihoabm-chart h4 { font-size: 1.05rem; margin: 0 0 4px 0; color: #1f2d3d; }
 .ihoabm-legend { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 0.95rem; color: #1f2d3d;
@@ -37,6 +38,7 @@ CSS = """
 .ihoabm-state-playing { background: #0b5394; } .ihoabm-state-finished { background: #1f2d3d; }
 .ihoabm-table { overflow-x: auto; width: 100%; }
 """
+SIDEBAR_STYLE = {"width": "370px", "max-width": "370px"}
 STATE_TEXT = {"ready": "Ready", "busy": "Working…", "playing": "Playing", "finished": "Finished"}
 STEPS = (("Step a day", 1), ("Step a week", 7), ("Step a month", 28))
 PLAY_SPEEDS = {"by week": 7, "by month": 28}
@@ -122,15 +124,19 @@ def RunControls(session: Session, state: str, view: View, extra: Callable[[bool]
 
 @solara.component
 def Story(view: View) -> None:
-    """What to watch, the plain-English explainer, and the facilitator's notes if there are any."""
+    """What to watch, then (closed until clicked) the explainer, the scenarios, and the facilitator's notes."""
     solara.HTML(tag="div", unsafe_innerHTML=f"<strong>What to watch:</strong> {html.escape(view.watch)}",
                 classes=["ihoabm-watch"])
-    with solara.Details("What are PbR, an IHO, a host, an alliance, a risk-share corridor? (click to open)"):
-        Md(story.EXPLAINER, classes=["ihoabm-explainer"])
-    notes = story.facilitator_notes()
-    if notes:
-        with solara.Details("Facilitator's notes", expand=True):
-            Md(notes, classes=["ihoabm-notes"])
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        with solara.Column(style={"flex": "1 1 320px"}):
+            with solara.Details("What are PbR, an IHO, a host, an alliance, a risk-share corridor?"):
+                Md(story.EXPLAINER, classes=["ihoabm-explainer"])
+                Md("**The scenarios shown**\n\n" + view.about, classes=["ihoabm-about"])
+        notes = story.facilitator_notes()
+        if notes:
+            with solara.Column(style={"flex": "1 1 320px"}):
+                with solara.Details("Facilitator's notes"):
+                    Md(notes, classes=["ihoabm-notes"])
 
 
 @solara.component
@@ -146,16 +152,19 @@ def ChartGrid(view: View) -> None:
 
 @solara.component
 def ViewOptions(session: Session, view: View, tabs: tuple[str, ...]) -> None:
-    """Tabs choosing what to show, and a switch for the contract years only."""
-    options = view.options
-    tab = options.get("tab", tabs[0])
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        with solara.lab.Tabs(value=tabs.index(tab) if tab in tabs else 0,
-                             on_value=lambda i: session.set_options({"tab": tabs[i]})):
-            for t in tabs:
-                solara.lab.Tab(t.capitalize())
-        solara.Switch(label="Contract years only", value=bool(options.get("contract_only")),
-                      on_value=lambda v: session.set_options({"contract_only": v}))
+    """Tabs choosing what the charts show."""
+    tab = view.options.get("tab", tabs[0])
+    with solara.lab.Tabs(value=tabs.index(tab) if tab in tabs else 0,
+                         on_value=lambda i: session.set_options({"tab": tabs[i]})):
+        for t in tabs:
+            solara.lab.Tab(t.capitalize())
+
+
+@solara.component
+def ContractYearsSwitch(session: Session, view: View) -> None:
+    """Show every chart from the new contract's start (the burn-in year left out), or the whole run."""
+    solara.Switch(label="Contract years only", value=bool(view.options.get("contract_only")),
+                  on_value=lambda v: session.set_options({"contract_only": v}))
 
 
 @solara.component

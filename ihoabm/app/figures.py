@@ -155,14 +155,14 @@ def network_figure(model: IHOModel, edge_weight: str = "patients") -> Figure:
 
     Args:
         model: The model.
-        edge_weight: "patients" (referral flow last contract year) or "money" (payments last contract year).
+        edge_weight: "patients" (referral flow last contract year) or "money" (payments over the last 12 months).
     """
     g = model.network
     pos = network_positions(model)
     fig = Figure(figsize=(5.6, 4.6))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02)
     ax = fig.subplots()
-    net, income = series.last_year_positions(model)
+    net, income, flows = series.rolling_positions(model)   # as the page's network view (see there)
     nodes = list(g.nodes)
     margin = {n: net.get(n, 0.0) / income[n] if income.get(n) else 0.0 for n in nodes}
     norm = Normalize(-MARGIN_SCALE, MARGIN_SCALE, clip=True)
@@ -172,15 +172,16 @@ def network_figure(model: IHOModel, edge_weight: str = "patients") -> Figure:
     nx.draw_networkx_labels(g, pos, ax=ax, font_size=7,
                             labels={n: f"{n}\n{net.get(n, 0.0) / 1e6:+,.1f}m" for n in nodes})
     edges = list(g.edges)
-    weights = np.array([float(g.edges[e][edge_weight]) for e in edges])
+    weights = np.array([flows.get(e, 0.0) if edge_weight == "money" else float(g.edges[e][edge_weight])
+                        for e in edges])
     top = weights.max() if weights.size and weights.max() > 0 else 1.0
     trust_cmap = colormaps["Blues"]
     nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, width=list(0.8 + 7.0 * weights / top),
                            edge_color=[trust_cmap(0.25 + 0.75 * float(g.edges[e]["trust"])) for e in edges],
                            arrows=True, arrowsize=12, node_size=1700, connectionstyle="arc3,rad=0.1")
-    what = "patients referred" if edge_weight == "patients" else "money paid"
+    what = "patients referred last contract year" if edge_weight == "patients" else "money paid, last 12 months"
     ax.set_title(f"Nodes: result over the last 12 months (GBP million; green surplus, red deficit)\n"
-                 f"Edges: width = {what} last contract year; darker = more trust", fontsize=8)
+                 f"Edges: width = {what}; darker = more trust", fontsize=8)
     ax.set_axis_off()
     ax.margins(0.15)
     return fig

@@ -53,9 +53,8 @@ class OneRun:
         phase = "finished" if not m.running else (
             "burn-in year: paid under PbR" if m.day < (charts.contract_day(m) or 0) else
             f"{story.title(name)} in force")
-        header = (f"{progress(m.day, m.total_days)}: {phase}.\n\n### {story.title(name)}\n"
-                  f"{story.description(name)} *Question:* {story.question(name)}\n\n"
-                  f"Residents: {sc.run.patients:,} (living now: {m.population_size():,}); seed {sc.run.seed}.")
+        header = (f"{progress(m.day, m.total_days)}: {phase}. Residents: {sc.run.patients:,} (living now: "
+                  f"{m.population_size():,}); seed {sc.run.seed}.\n\n### {story.title(name)}")
         tab, only = o["tab"], bool(o["contract_only"])
         chart_list: list[charts.Chart] = []
         pics: list[Picture] = []
@@ -75,7 +74,8 @@ class OneRun:
                                 pictures.journeys_key()))
             people, person = self._person(o["person"])
         return View(day=int(m.day), total_days=int(m.total_days), running=bool(m.running), header=header,
-                    watch=story.watch(name), charts=tuple(chart_list), pictures=tuple(pics),
+                    watch=story.watch(name), about=story.about([name]), charts=tuple(chart_list),
+                    pictures=tuple(pics),
                     results=results.markdown(results.year_table(m)), messages=tuple(m.inputs.messages),
                     people=people, person=person, options=dict(o))
 

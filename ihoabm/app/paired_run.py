@@ -34,7 +34,7 @@ def cumulative_spend_per_head(model: Any) -> tuple[np.ndarray, np.ndarray]:
 MEASURES = {
     "activity": (*((n, f"{catalogue.label(n)}, {charts.PER_1000_A_YEAR}", charts.PER_1000_A_YEAR,
                     lambda m, n=n: charts.rate(m, n)) for n in catalogue.APP_ACTIVITY),
-                 ("bed_occupancy", f"{catalogue.label('bed_occupancy')}, 7-day mean (%)", "%", charts.occupancy)),
+                 ("bed_occupancy", f"{catalogue.label('bed_occupancy')}, last 4 weeks (%)", "%", charts.occupancy)),
     "money": (("spend_head", "Spending on care since the new contract started, GBP per resident", "GBP a head",
                cumulative_spend_per_head),
               ("spend_total", "Spending on care since the start of the run (GBP million)", "GBP million",
@@ -71,7 +71,7 @@ class PairedRun:
 
     def _labels(self) -> tuple[list[str], str]:
         r = self.runs
-        return [f"A: {story.title(n)}" for n in r.comparator_names], f"B: {story.title(r.alternative_name)}"
+        return [f"A: {story.short(n)}" for n in r.comparator_names], f"B: {story.short(r.alternative_name)}"
 
     def view(self, options: dict[str, Any] | None = None) -> View:
         """The page's view; `options` (tab, contract years only) are kept for later steps."""
@@ -90,20 +90,21 @@ class PairedRun:
             for k, (m, name) in enumerate(zip(r.comparators, r.comparator_names, strict=True)):
                 _, va = get(m)
                 n = min(va.size, vb.size)
-                diffs.append(Line(f"B - {name}", tb[:n], vb[:n] - va[:n], PALETTE[k % len(PALETTE)],
+                diffs.append(Line(f"B - {story.short(name)}", tb[:n], vb[:n] - va[:n], PALETTE[k % len(PALETTE)],
                                   dashed=k % 2 == 1))
             out.append(charts.chart(key, title, lines, unit, b, only))
             out.append(charts.chart(f"{key}-diff", f"B minus A: {title[0].lower()}{title[1:]}", diffs, unit, b, only,
                                     zero_line=True))
-        against = ", ".join(f"**{n}**" for n in r.comparator_names)
-        header = (f"{progress(r.day, b.total_days)}. B: **{r.alternative_name}**, against A: {against}. Every "
-                  f"run: {b.scenario.run.patients:,} residents, seed {b.scenario.run.seed} (common random "
-                  f"numbers).\n\n{self._phase()}")
-        table = results.compare_table(r.comparators, b, r.comparator_names, r.alternative_name)
+        against = ", ".join(f"**{story.short(n)}**" for n in r.comparator_names)
+        header = (f"{progress(r.day, b.total_days)}. B: **{story.short(r.alternative_name)}**, against A: {against}; "
+                  f"{b.scenario.run.patients:,} residents, seed {b.scenario.run.seed}. {self._phase()}")
+        table = results.compare_table(r.comparators, b, [story.short(n) for n in r.comparator_names],
+                                      story.short(r.alternative_name))
         when_label = ("since the new contracts started" if r.day > r.burn_in_days else
                       "since the start (burn-in: every run paid under PbR)")
         return View(day=r.day, total_days=int(b.total_days), running=r.running, header=header,
-                    watch=story.watch(r.alternative_name), charts=tuple(out),
+                    watch=story.watch(r.alternative_name),
+                    about=story.about([*r.comparator_names, r.alternative_name]), charts=tuple(out),
                     results=f"Results {when_label}; rates per 1,000 residents a year.\n\n" + results.markdown(table),
                     options={**o, "burn_in_days": r.burn_in_days})
 
@@ -113,12 +114,12 @@ class PairedRun:
             return "The runs have reached their last day (finished): press Reset to start again."
         if r.day < r.burn_in_days:
             if r.identical_so_far():
-                return ("Burn-in: every run is paid under status-quo PbR contracts, so they are identical and "
-                        "each B - A is zero. Press **Skip burn-in** to jump to the day the contracts differ.")
+                return ("Burn-in: every run is paid under PbR, so they are identical (common random numbers) and "
+                        "each B - A is zero. **Skip burn-in** jumps to the new contracts.")
             return ("Burn-in: every run is paid under PbR, but these scenarios differ in more than the contract "
                     "(community funding, say), so B - A is not zero even now.")
-        return (f"Since day {r.burn_in_days} each run is paid under its own contract; with the same random "
-                "numbers in every run, each B - A is the effect of the contracts, not chance.")
+        return (f"Since day {r.burn_in_days} each run has its own contract; with the same random numbers in "
+                "every run, each B - A is the effect of the contracts, not chance.")
 
     def download(self, what: str) -> bytes:
         """The runs' daily series or the results table (CSV), or a comparison figure (PNG)."""
@@ -127,8 +128,9 @@ class PairedRun:
         if what == "daily.csv":
             return results.daily_csv(r.models, names).encode()
         if what == "results.csv":
-            return results.to_csv(results.compare_table(r.comparators, r.alternative, r.comparator_names,
-                                                        r.alternative_name)).encode()
+            return results.to_csv(results.compare_table(r.comparators, r.alternative,
+                                                        [story.short(n) for n in r.comparator_names],
+                                                        story.short(r.alternative_name))).encode()
         if what in ("comparison.png", "comparison-health.png"):
             compared = figures.COMPARED if what == "comparison.png" else figures.HEALTH_COMPARED
             fig = figures.comparison_figure(r.comparators, r.alternative, r.comparator_names, r.alternative_name,

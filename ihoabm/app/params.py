@@ -2,7 +2,7 @@
 
 The app's controls send text and numbers; `resolve_inputs` checks each one against the range the app
 allows, replaces anything unusable by its default, and says so in a sentence a workshop participant can act
-on. `AppModel` is `IHOModel` built that way, so Mesa's SolaraViz can call it with whatever the controls hold.
+on. `AppModel` is `IHOModel` built that way, so a page can build it from whatever the controls hold.
 """
 
 from __future__ import annotations

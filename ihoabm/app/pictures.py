@@ -12,7 +12,7 @@ import numpy as np
 
 from ihoabm.app import series
 from ihoabm.app.charts import INK, SETTING
-from ihoabm.app.svgchart import MUTED, when
+from ihoabm.app.svgchart import CONTRACT, MUTED, when
 
 if TYPE_CHECKING:
     from mesa import Model as IHOModel  # not ihoabm.core.model: the app's helpers stay below the model
@@ -133,6 +133,11 @@ def journeys_svg(model: IHOModel) -> str:
     out = [f'<svg viewBox="0 0 {W + 200} {h}" width="100%" role="img" aria-label="Tracked patients\' journeys" '
            'xmlns="http://www.w3.org/2000/svg" style="font-family:sans-serif;font-size:14px">']
     pw = W + 200 - left - right
+    contract = int(model.scenario.run.burn_in_years) * 365
+    if 0 < contract <= end:
+        x = left + contract / end * pw
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{h - 34}" stroke="{CONTRACT}" '
+                   f'stroke-width="2" stroke-dasharray="6 4"><title>new contract starts</title></line>')
     for y, p in enumerate(patients):
         yy = top + 26 * y + 13
         out.append(f'<text x="{left - 8}" y="{yy + 5}" text-anchor="end" fill="{INK}">'

@@ -22,6 +22,7 @@ READY, BUSY, PLAYING, FINISHED = "ready", "busy", "playing", "finished"
 PLAY_DAYS = 7          # a week per step while playing
 MIN_PLAY_GAP_S = 0.25  # at least this long between steps while playing, so people can follow
 SHOWN_TIMEOUT_S = 5.0  # step on if the page has not confirmed it showed the last view by then
+MAX_UNSHOWN = 3        # ... but after this many unconfirmed steps in a row the page has gone: pause
 
 
 class Session:
@@ -45,6 +46,7 @@ class Session:
         self._listeners: list[Callable[[], None]] = []
         self._shown_day = -1
         self.play_days = PLAY_DAYS
+        self._unshown = 0
         self.error = ""
         self.view: View = self._runner.call("build", spec)
         if options:
@@ -195,7 +197,14 @@ class Session:
             while self._playing and not self._closed and not self._queue:
                 now = time.monotonic()
                 shown = self._shown_day >= self.view.day
-                if (shown and now - since >= MIN_PLAY_GAP_S) or now >= deadline:
+                if shown and now - since >= MIN_PLAY_GAP_S:
+                    self._unshown = 0
+                    return
+                if now >= deadline:
+                    # A closed tab keeps its session until Solara culls it; do not play on for nobody.
+                    self._unshown += 1
+                    if self._unshown >= MAX_UNSHOWN:
+                        self._playing = False
                     return
                 wait = MIN_PLAY_GAP_S - (now - since) if shown else deadline - now
                 self._cond.wait(max(wait, 0.01))

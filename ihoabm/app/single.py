@@ -13,7 +13,9 @@ import solara
 from ihoabm.app import story
 from ihoabm.app.components import (
     CSS,
+    SIDEBAR_STYLE,
     ChartGrid,
+    ContractYearsSwitch,
     Downloads,
     Md,
     Results,
@@ -84,11 +86,13 @@ def SinglePage() -> None:
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    with solara.Sidebar(), solara.Column():
+    # A fixed width: Solara's sidebar is as wide as its widest content, and the page is laid out beside it.
+    with solara.Sidebar(), solara.Column(style=SIDEBAR_STYLE):
         with solara.Card("Run"):
             RunControls(session, session.state, view)
+            ContractYearsSwitch(session, view)
         Setup(session)
-    with solara.Column(style={"width": "100%", "padding": "8px 16px"}):
+    with solara.Column(style={"width": "100%", "padding": "0 16px"}):
         for message in view.messages:
             solara.Error(message, dense=True, classes=["ihoabm-message"])
         Md(view.header, classes=["ihoabm-status"])

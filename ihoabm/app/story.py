@@ -52,6 +52,22 @@ TITLES = {
     "iho_no_need_weighting": "IHO paying the same per head whatever the need",
     "pbr_low_community": "PbR with little community care",
     "pbr_high_community": "PbR with generous community care",
+    "iho_acute_host": "IHO hosted by the acute trust",
+    "iho_community_host": "IHO hosted by the community trust",
+    "iho_integrated": "IHO held by one merged organisation",
+    "iho_leadership_turnover": "IHO whose leaders keep changing",
+    "iho_oversight_intervention": "IHO taken back by the ICB after two years in deficit",
+}
+
+# For table columns and legends, where a full title would not fit.
+SHORT = {
+    "pbr_2004": "PbR 2004", "pbr_mret": "PbR with MRET", "blended_2019": "Blended 2019", "block_2020": "Block 2020",
+    "api_today": "Today (API)", "bundle_emergency_30d": "30-day bundle", "iho_lead_provider": "IHO lead provider",
+    "iho_alliance": "IHO alliance", "iho_invest_to_save": "IHO invest-to-save", "iho_underfunded": "IHO underfunded",
+    "iho_no_need_weighting": "IHO flat per head", "pbr_low_community": "PbR, low community",
+    "pbr_high_community": "PbR, high community", "iho_acute_host": "IHO, acute host",
+    "iho_community_host": "IHO, community host", "iho_integrated": "IHO, merged",
+    "iho_leadership_turnover": "IHO, leader turnover", "iho_oversight_intervention": "IHO, ICB steps in",
 }
 
 WATCH = {
@@ -70,6 +86,13 @@ WATCH = {
     "iho_no_need_weighting": "Watch unmet GP demand and admissions in the most deprived areas.",
     "pbr_low_community": "Watch delayed discharges and bed occupancy: few community places to discharge to.",
     "pbr_high_community": "Watch conveyances and admissions against PbR with little community care.",
+    "iho_acute_host": "Watch beds and emergency admissions: the hospital is on the host's books and can close beds "
+                      "it no longer needs.",
+    "iho_community_host": "Watch community capacity, and whether the sub-contracted acute trust's admissions fall.",
+    "iho_integrated": "Watch admissions and spending against a single host: does merging the organisations add "
+                      "anything?",
+    "iho_leadership_turnover": "Watch the host's community investment stall each time its leadership changes.",
+    "iho_oversight_intervention": "Watch the host's deficit, and the year the ICB takes the services back.",
 }
 
 LEVER_TIPS = {
@@ -96,7 +119,18 @@ def _meta(name: str) -> tuple[str, str, str]:
 
 def title(name: str) -> str:
     """A scenario's friendly title (its file's description where the app has none)."""
-    return TITLES.get(name) or _meta(name)[0] or name
+    return TITLES.get(name) or _meta(name)[0] or humanised(name)
+
+
+def humanised(name: str) -> str:
+    """A scenario name in words, for one the app has no label for: 'iho_acute_host' -> 'IHO acute host'."""
+    upper = {"iho": "IHO", "pbr": "PbR", "api": "API", "icb": "ICB", "gp": "GP"}
+    return " ".join(upper.get(w, w) for w in name.split("_"))
+
+
+def short(name: str) -> str:
+    """A scenario's short label, for table columns and legends."""
+    return SHORT.get(name) or humanised(name)
 
 
 def watch(name: str) -> str:
@@ -112,6 +146,12 @@ def question(name: str) -> str:
 def description(name: str) -> str:
     """The scenario file's one-line description."""
     return _meta(name)[0]
+
+
+def about(names: list[str]) -> str:
+    """Markdown: each scenario's title, and its file's description and question."""
+    seen = dict.fromkeys(names)
+    return "\n".join(f"- **{title(n)}** (`{n}`): {description(n)} *Question:* {question(n)}" for n in seen)
 
 
 def choices() -> dict[str, str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 40
-FONT = 15
+LEFT, RIGHT, TOP, BOTTOM = 80, 16, 32, 46
+FONT = 20
 INK = "#1f2d3d"      # contrast on white 13:1
 GRID = "#d5dbe1"
 MUTED = "#4a5866"    # axis text, contrast on white 7.4:1
@@ -71,6 +71,15 @@ def x_ticks(start: int, end: int) -> list[tuple[float, str]]:
     every = 1 if span <= 4 * MONTH else 2 if span <= 9 * MONTH else 3
     months = range(math.ceil(start / MONTH), int(end // MONTH) + 1)
     return [(m * MONTH, f"y{m // 12 + 1} m{m % 12 + 1}") for m in months if m % every == 0]
+
+
+def tick_places(ticks: list[float]) -> int:
+    """Decimals that tell ticks apart and no more: 0 for 25, 50, 75; 1 for 0.5, 1.0; 2 for 0.25."""
+    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    for places in range(4):
+        if abs(step * 10**places - round(step * 10**places)) < 1e-6:
+            return places
+    return 3
 
 
 def fmt(value: float) -> str:
@@ -128,21 +137,30 @@ def line_chart(title: str, lines: Sequence[Line], unit: str, start: int, end: in
     if contract_day is not None and contract_day > start:
         out.append(f'<rect x="{LEFT}" y="{TOP}" width="{px(min(contract_day, end)) - LEFT:.1f}" height="{ph}" '
                    f'fill="{BURN_IN}"/>')
+    places = tick_places(yt)
     for v in yt:
         y = py(v)
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                   f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" fill="{MUTED}">{fmt(v)}</text>')
+                   f'<text x="{LEFT - 6}" y="{y + 6:.1f}" text-anchor="end" fill="{MUTED}">{v:,.{places}f}</text>')
     for x, label in x_ticks(start, end):
         xx = px(x)
+        # Labels at either edge are anchored inside the picture, so none is cut off.
+        anchor = "end" if xx > WIDTH - RIGHT - 40 else "start" if xx < LEFT + 20 else "middle"
         out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{TOP}" y2="{TOP + ph}" stroke="{GRID}"/>'
-                   f'<text x="{xx:.1f}" y="{HEIGHT - 14}" text-anchor="middle" fill="{MUTED}">{label}</text>')
+                   f'<text x="{xx:.1f}" y="{HEIGHT - 14}" text-anchor="{anchor}" fill="{MUTED}">{label}</text>')
+    if not values.size:
+        out.append(f'<text x="{LEFT + pw / 2:.1f}" y="{TOP + ph / 2:.1f}" text-anchor="middle" fill="{MUTED}">'
+                   "No data yet: press Play or Step</text>")
     if zero_line and y0 < 0 < y1:
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{py(0):.1f}" y2="{py(0):.1f}" stroke="{INK}" '
                    'stroke-width="1.2"/>')
     if contract_day is not None and start <= contract_day <= end:
         xx = px(contract_day)
         out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{TOP}" y2="{TOP + ph}" stroke="{CONTRACT}" '
-                   f'stroke-width="2" stroke-dasharray="6 4"/><text x="{xx + 5:.1f}" y="{TOP + 16}" '
+                   f'stroke-width="2" stroke-dasharray="6 4"/>')
+        # The label sits in the top margin, above the data; it runs left of the line when near the right edge.
+        anchor = "end" if xx > LEFT + 0.6 * pw else "start"
+        out.append(f'<text x="{xx + (-5 if anchor == "end" else 5):.1f}" y="{TOP - 8}" text-anchor="{anchor}" '
                    f'fill="{CONTRACT}" font-weight="bold">new contract starts</text>')
     for ln, mask in shown:
         x, y = ln.x[mask], ln.y[mask]

@@ -31,6 +31,7 @@ class View:
         running: False once the run has reached its last day.
         header: Markdown: the day, the phase and the scenario(s).
         watch: What to watch in this scenario (plain text).
+        about: Markdown: what the scenario files say about the scenario(s) shown.
         charts: The charts of the tab on show.
         pictures: The network or journeys, when their tab is on show.
         results: The running results table (Markdown).
@@ -44,6 +45,7 @@ class View:
     running: bool
     header: str
     watch: str = ""
+    about: str = ""
     charts: tuple[Chart, ...] = ()
     pictures: tuple[Picture, ...] = ()
     results: str = ""

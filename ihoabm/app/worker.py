@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing as mp
 import os
+import signal
 import threading
 import weakref
 from multiprocessing.connection import Connection
@@ -38,6 +39,9 @@ def _make(kind: str) -> Any:
 
 def serve(conn: Connection, kind: str) -> None:  # pragma: no cover - runs in the worker process
     """The worker's loop: run each command on the session's object and send back its result or error."""
+    # Ctrl+C in the terminal reaches the whole process group; the worker ends when the server closes its pipe,
+    # rather than printing a KeyboardInterrupt of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     target = _make(kind)
     while True:
         try:

@@ -89,7 +89,7 @@ def sweep_command(
     out = out_path(out) if out is not None else Path("out/sweeps") / spec.sweep.name
     if retry_failed and not resume:
         raise UsageError("--retry-failed: only used with --resume")
-    with progress_bar() as bar:
+    with progress_bar(lines=False) as bar:   # _Reporter prints its own lines off a terminal
         try:
             _, status = execute_sweep(sweep_file, out, workers, backend.value, scheduler, resume,
                                       fmt=fmt.value if fmt else None, retry_failed=retry_failed,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,12 +43,36 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def progress_bar() -> Progress:
-    """A progress bar with an ETA, quiet when output is not a terminal."""
+def progress_bar(lines: bool = True) -> Progress:
+    """A progress bar with an ETA on a terminal; otherwise (a pipe, a log file) a plain line every 10%.
+
+    Args:
+        lines: Print the plain lines when not on a terminal (a caller that prints its own passes False).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err, disable=not sys.stderr.isatty(), transient=True)
+    class LineProgress(Progress):
+        """Rich's progress, plus a timestamped line at every tenth of a task when the bar cannot be drawn."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.next_line: dict[Any, float] = {}
+
+        def update(self, task_id: Any, **kwargs: Any) -> None:
+            super().update(task_id, **kwargs)
+            if not self.disable or not lines:
+                return
+            task = self._tasks[task_id]
+            if not task.total:
+                return
+            done = task.completed / task.total
+            if done >= self.next_line.get(task_id, 0.1) or (done >= 1 and task_id not in self.next_line):
+                err.print(f"{time.strftime('%H:%M:%S')} {task.description}: {done:.0%} "
+                          f"({task.completed:,.0f} of {task.total:,.0f})", markup=False, highlight=False)
+                self.next_line[task_id] = 2.0 if done >= 1 else (int(done * 10) + 1) / 10
+
+    return LineProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, disable=not sys.stderr.isatty(), transient=True)
 
 
 def overrides_from(patients: int | None, years: int | None, seed: int | None) -> dict[str, Any]:

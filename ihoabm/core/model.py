@@ -44,6 +44,7 @@ from ihoabm.providers import network
 from ihoabm.providers.acute import AcuteTrust, WaitingList
 from ihoabm.providers.ambulance import AmbulanceService
 from ihoabm.providers.community import CommunityProvider
+from ihoabm.providers.governance import Governance
 from ihoabm.providers.host import HostProvider
 from ihoabm.providers.patient import Tracker
 from ihoabm.providers.practices import Practices
@@ -99,6 +100,7 @@ class IHOModel(mesa.Model):
         self.commissioner = Commissioner(self)
         # The host exists only where a capitated contract names one; it never touches pathways directly.
         self.host = HostProvider(self) if sc.contract.regime == "iho" else None
+        self.governance = Governance(self)
         self.regulator = Regulator(self)
         self.network = network.build_network(self)
         tracked = self.streams["tracking"].choice(n, size=min(sc.run.tracked_patients, n), replace=False)
@@ -176,7 +178,8 @@ class IHOModel(mesa.Model):
         per_head = (self.host.prevention_investment() if self.host else 0.0) / self.population_size()
         health.update_prevention(self, per_head)
         interval = self.scenario.host.planning_interval_months
-        if self.host and self.year >= self.scenario.run.burn_in_years and month % interval == 0 and self.day > 0:
+        if self.host and self.year >= self.scenario.run.burn_in_years and month % interval == 0 and self.day > 0 \
+                and self.governance.may_plan():
             self.host.plan()
             self.fund_providers(new_year=False)
 
@@ -243,6 +246,7 @@ class IHOModel(mesa.Model):
             if year >= self.scenario.run.burn_in_years:
                 self.host.observe_year(year)
             self.host.close_year(self.ledger.year_result("host", year))
+            self.governance.close_year(year)
         network.update(self, year)
         if year + 1 < self.total_years:
             self.commissioner.open_year(year + 1)

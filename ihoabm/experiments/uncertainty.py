@@ -34,7 +34,7 @@ from ihoabm.scenario.priors import PRIORS
 from ihoabm.scenario.schema import Scenario
 
 CEAC_THRESHOLDS = tuple(range(0, 50_001, 1_000))   # GBP per QALY: NICE's ranges (value.THRESHOLDS) and beyond
-MAIN_JOB_DRAWS = 6   # the main job's default: sized to finish in about a minute on 2 cores (ODD 7.15)
+MAIN_JOB_DRAWS = 4   # the main job's default: sized to finish in about a minute on 2 cores (ODD 7.15)
 PERCENTILES = (2.5, 97.5)
 
 
@@ -213,8 +213,12 @@ def uncertainty_table(comp: pd.DataFrame, labels: list[str], draws: int, replica
         cells = []
         for label in labels[1:]:
             r = last.loc[(label, metric)]
-            cells += [f"{r['diff']:+,.0f} ({r['diff_lo']:+,.0f} to {r['diff_hi']:+,.0f})",
-                      f"{r['comb_mean']:+,.0f} ({r['comb_lo']:+,.0f} to {r['comb_hi']:+,.0f})",
+            fmt = "{:+,.1f}" if max(abs(r["diff_lo"]), abs(r["diff_hi"])) < 100 else "{:+,.0f}"
+
+            def span(mean: float, lo: float, hi: float, fmt: str = fmt) -> str:
+                return f"{fmt.format(mean)} ({fmt.format(lo)} to {fmt.format(hi)})"
+
+            cells += [span(r["diff"], r["diff_lo"], r["diff_hi"]), span(r["comb_mean"], r["comb_lo"], r["comb_hi"]),
                       "-" if np.isnan(r["p_better"]) else f"{r['p_better']:.2f}"]
         table.add_row(catalogue.axis(metric), *cells)
     return table

@@ -103,24 +103,22 @@ def admission_signal(m: Any, account: str, activity: str, variable_cost: float) 
     return offset
 
 
-def _recovered(contracts: list[Any], payees: frozenset[str], payers_outside: frozenset[str]) -> float:
-    """GBP paid back to `payees` per GBP more of their costs, by contracts whose payer is outside the set."""
-    return sum(k.form.due(0.0, 0.0, 1.0) - k.form.due(0.0, 0.0, 0.0) for k in contracts
-               if k.payee in payees and k.payer not in payers_outside)
+def _pass_through(contract: Any) -> float:
+    """GBP a contract pays its payee per GBP more of the payee's costs (cost plus: 1 plus the margin; else 0)."""
+    return contract.form.due(0.0, 0.0, 1.0) - contract.form.due(0.0, 0.0, 0.0)
 
 
 def cost_saving_share(m: Any, account: str) -> float:
     """What `account`'s books keep of each GBP it takes out of its own costs (for example by closing a bed).
 
     1 when no one outside its books pays its costs; below 0 under a cost-plus contract (the margin is lost with
-    the cost). An alliance partner adds its risk share of what the host saves by paying less.
+    the cost). An alliance partner adds its decision weight times what the host saves by paying it less.
     """
-    contracts = _contracts(m)
     books = books_of(m, account)
-    keep = 1.0 - _recovered(contracts, frozenset((account,)), books)
-    share = decision_weight(m, account)
-    if share:
+    paid_to_account = [k for k in _contracts(m) if k.payee == account]
+    keep = 1.0 - sum(_pass_through(k) for k in paid_to_account if k.payer not in books)
+    weight = decision_weight(m, account)
+    if weight:
         host_books = books_of(m, HOST)
-        keep += share * sum(k.form.due(0.0, 0.0, 1.0) - k.form.due(0.0, 0.0, 0.0) for k in contracts
-                            if k.payee == account and k.payer in host_books)
+        keep += weight * sum(_pass_through(k) for k in paid_to_account if k.payer in host_books)
     return keep

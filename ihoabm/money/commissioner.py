@@ -29,6 +29,7 @@ class Commissioner(mesa.Agent):
         self.regime = "icb"
         self.history = True            # a burn-in year: paid as the system was paid until now (PbR tariff)
         self.gp_need_weighted = True   # whether this year's GP capitation follows need-weighted lists
+        self.services_taken_back = False   # oversight ended the IHO contract (providers/governance.py)
 
     # --- contract design --------------------------------------------------------------------------
     def open_year(self, year: int) -> None:
@@ -40,7 +41,7 @@ class Commissioner(mesa.Agent):
         m.ledger.transfer(m.day, year, "treasury", "icb", c.icb_allocation_per_head * pop, "allocation")
         # Burn-in years are history: the system as it has been paid until now (full tariff for every spell).
         self.history = year < sc.run.burn_in_years
-        self.regime = "icb" if self.history else c.regime
+        self.regime = "icb" if self.history or self.services_taken_back else c.regime
         payer = "host" if self.regime == "iho" else "icb"
         weighted = m.weighted_population()
         self.contracts = {}
@@ -87,6 +88,10 @@ class Commissioner(mesa.Agent):
         form = sc.contract.acute_subcontract
         return Contract(f"acute {form}", "host", "acute", "acute", build_form(form, sc.contract, observed_income),
                         observed_income, tariff(sc.prices, ACUTE_ACTIVITIES))
+
+    def take_back_services(self) -> None:
+        """Oversight intervention: from the next contract year the ICB contracts with each provider directly."""
+        self.services_taken_back = True
 
     def payer_of(self, payee: str) -> str:
         """Who pays `payee` this year (the ICB, or under an IHO the host)."""

@@ -81,6 +81,22 @@ class PrimaryCareHost(HostType):
     delivers: ClassVar[str] = "general practice (primary medical care, about 14% of spending)"
 
 
+@register
+@dataclass(frozen=True)
+class IntegratedHost(HostType):
+    """Structural integration: the acute trust, community services and practices are one organisation.
+
+    Copps (Mutual Ventures), "Three questions about integrated care": one organisation combining acute and
+    community services and bringing in GP surgeries (the Royal Wolverhampton model), against the contractual
+    forms (lead provider, alliance).
+    """
+
+    name: ClassVar[str] = "integrated"
+    own_accounts: ClassVar[tuple[str, ...]] = ("acute", "community", "gp")
+    reference_own_share: ClassVar[float] = 0.99
+    delivers: ClassVar[str] = "acute, community and primary medical care (about 99% of spending)"
+
+
 def host_type(name: str) -> type[HostType]:
     """The registered host type `name`."""
     if name not in HOST_TYPES:

@@ -517,7 +517,7 @@ SWEEP_DEFAULT = ("nel_admissions", "conveyances", "ae_attendances", "community_c
                  "host_surplus")
 KEY_DIFFERENCES = ("nel_admissions", "conveyances", "ae_attendances", "bed_days", "community_contacts",
                    "spend_total", "acute_surplus", "host_surplus")      # the command line's comparison table
-PLOTTED_DIFFERENCES = ("nel_admissions", "conveyances", "spend_total", "ae_attendances")   # comparison.png
+PLOTTED_DIFFERENCES = ("nel_admissions", "conveyances", "spend_total", "qalys")   # comparison.png: the question asked
 ACTIVITY_PLOT = ("nel_admissions", "conveyances", "ae_attendances", "community_contacts")  # activity.png
 PER_1000 = ("gp_appointments", "ae_attendances", "ambulance_incidents", "conveyances", "nel_admissions",
             "elective_admissions", "community_contacts", "bed_days", "deaths")   # a run's printed summary

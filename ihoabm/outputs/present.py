@@ -31,7 +31,8 @@ if _missing:  # pragma: no cover - a catalogue edit that this table must follow
 
 # Words in parameter keys that people write otherwise.
 _WORDS = {"ucr": "UCR", "gp": "GP", "ae": "A&E", "vw": "virtual ward", "nel": "emergency", "ltc": "LTC",
-          "imd": "IMD", "los": "length of stay", "rtt": "RTT", "icb": "ICB", "pct": "%", "1000": "1,000", "mret": "MRET", "iho": "IHO", "qaly": "QALY", "qalys": "QALYs"}
+          "imd": "IMD", "los": "length of stay", "rtt": "RTT", "icb": "ICB", "pct": "%", "1000": "1,000",
+          "mret": "MRET", "iho": "IHO", "qaly": "QALY", "qalys": "QALYs"}
 
 
 def gbp(unit: str) -> str:
@@ -55,7 +56,7 @@ def per_year(name: str) -> bool:
 
 
 def label(name: str, scale: float = 1.0) -> str:
-    """Row or axis label with its unit: 'Emergency admissions (admissions a year)', 'Host provider surplus (£ a year)'."""
+    """Row or axis label with its unit: 'Emergency admissions (admissions a year)', 'Acute trust surplus (£ a year)'."""
     return gbp(catalogue.axis(name, scale, "a year" if per_year(name) else ""))
 
 

@@ -168,7 +168,7 @@ class AcuteTrust(mesa.Agent):
 
         A trust whose payer reimburses its costs (cost plus) loses its margin with every bed it closes, so it keeps
         them all; one that keeps what it saves (capitation on its own books, an activity or block contract, or its
-        share of an alliance's savings) closes beds until occupancy is back at 85%, a share
+        share of the host's savings where it shares the host's risk) closes beds until occupancy is back at 85%, a share
         `bed_closure_per_year` of the way a year (wards close and staff are redeployed over months, not days).
         Only empty beds close; their staffed-bed cost stops.
         """

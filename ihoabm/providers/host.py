@@ -272,3 +272,16 @@ class HostProvider(mesa.Agent):
     def close_year(self, result: float) -> None:
         """Carry the year's result into reserves."""
         self.reserves += result
+
+    def reset_beliefs(self) -> None:
+        """A new leadership team: beliefs go back to the prior and the evidence gathered is set aside.
+
+        Called by `ihoabm.providers.governance` on leadership turnover; the plan in force stays until it re-plans.
+        """
+        self.belief[:] = self.model.scenario.host.prior_return
+        self.evidence_years[:] = 0
+
+    def stand_down(self) -> None:
+        """The ICB has taken services back: the host stops investing (its investment contracts fall to zero)."""
+        self.invest[:] = 0.0
+        self._commit()

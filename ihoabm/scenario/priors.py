@@ -14,9 +14,8 @@ likely as its neighbours. Every range holds the default and lies within the sche
 
 Sources read for these priors (cited by short name below):
 - NAO 2013: National Audit Office, "Emergency admissions to hospital: managing the demand", HC 739, 31 October
-  2013 (key facts: emergency admissions up 47% and short stays under two days up 124% over 15 years),
-  https://www.nao.org.uk/reports/emergency-admissions-hospitals-managing-demand/ (read as the executive
-  summary copy at https://studylib.net/doc/8705805/executive-summary---national-audit-office).
+  2013 (key facts: emergency admissions up 47% and short stays under two days up 124% over 15 years), read as
+  the copy of its summary at https://studylib.net/doc/8705805/executive-summary---national-audit-office.
 - Health Foundation 2018: Steventon A, Deeny S, Friebel R, Gardner T, Thorlby R, "Briefing: Emergency
   hospital admissions in England: which may be avoidable and how?", The Health Foundation, May 2018
   (admissions up 42% in 12 years against 13% for major A&E attendances; the share of major A&E attendances
@@ -127,6 +126,9 @@ PRIORS: dict[str, Prior] = {
     "host.max_invest_share": _uni(0.01, 0.06, "assumption: 1% to 6% of the capitation a year"),
     "host.prior_return": _tri(0.25, 1.0, 2.0, "assumption: first-year savings in US accountable care were "
         "small and offset by bonuses (McWilliams 2016), so a host may expect well below a pound per pound"),
+    "host.pilot_share": _uni(0.0, 0.3, "assumption: from no pilots to a third of the budget"),
+    "host.turnover_delay_months": _uni(3.0, 12.0, "assumption: the range given with the parameter (ODD 8.13); "
+        "matters only where a scenario turns leadership turnover on"),
     "host.learning_rate": _uni(0.2, 0.8, "assumption: each year's evidence counts for a fifth to most of the "
         "belief"),
     # --- trust on the network (ODD 7.11) ---------------------------------------------------------------
@@ -145,6 +147,8 @@ PRIORS: dict[str, Prior] = {
         "(Independent Healthcare Providers Network 2019); premium-rate sessions cost more"),
     "oversight.rtt_purchase_restore": _uni(0.0, 4.0, "assumption: from no pressure on a host's purchasing to "
         "twice the default"),
+    "oversight.intervention_deficit_share": _uni(0.01, 0.05, "assumption: the range given with the parameter "
+        "(ODD 8.15); matters only where a scenario turns intervention on"),
     "oversight.four_hour_sensitivity": _uni(0.0, 1.0, "Mason et al. 2012 (admissions bunched before 4 hours) "
         "give the direction; Weber et al. 2012 (admission rate unchanged) keep it small"),
     # --- health effects of care (ODD 7.13; ranges as given in the ODD's 8.16 table) ------------------------
@@ -169,8 +173,19 @@ PRIORS: dict[str, Prior] = {
     "outcomes.utility_episode": _uni(0.1, 0.4, "assumption: range from the ODD 8.16 table"),
 }
 
+# Mechanisms switched off in the reference (their value 0 is "off"): drawing them would switch a mechanism on in
+# every arm, a change of model, not an uncertainty. The range the ODD gives applies where a scenario turns one on.
+NOT_DRAWN: dict[str, str] = {
+    "host.turnover_per_year": "off in the reference; a scenario that turns leadership turnover on should span "
+                              "its ODD range",
+    "network.shared_risk_weight": "off in the reference; a scenario that turns it on should span its ODD range",
+    "oversight.intervention_years": "off in the reference (never); a scenario that turns intervention on should "
+                                    "span its ODD range",
+}
+
 # Sections whose every parameter marked "assumption" (a behaviour, not a scenario lever or switch) must have a
-# prior; and the behavioural keys of other sections. tests/test_priors.py holds the registry to these.
+# prior (or be in NOT_DRAWN); and the behavioural keys of other sections. tests/test_priors.py holds the
+# registry to these.
 BEHAVIOURAL_SECTIONS = ("host", "network", "oversight", "outcomes")
 BEHAVIOURAL_KEYS = ("acute.margin_sensitivity", "acute.pressure_sensitivity", "acute.base_admission_propensity",
                     "acute.marginal_band", "acute.vw_substitution", "acute.zero_day_share_marginal",

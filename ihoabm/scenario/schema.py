@@ -79,7 +79,8 @@ FiveBands = Annotated[list[_Item], Field(min_length=5, max_length=5)]       # 0-
 FiveQuintiles = Annotated[list[_Item], Field(min_length=5, max_length=5)]   # IMD quintile 1 (most deprived) .. 5
 FourFrailty = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # fit, mild, moderate, severe
 FourStreams = Annotated[list[_Item], Field(min_length=4, max_length=4)]     # caseload, UCR, virtual ward, discharge
-HostTypeName = Literal["separate", "acute_trust", "community_trust", "primary_care"]   # money/host_types.py
+# Who holds an IHO contract (the registry in ihoabm/money/host_types.py; a test keeps the two the same).
+HostTypeName = Literal["separate", "acute_trust", "community_trust", "primary_care", "integrated"]
 ContractForm = Literal["block", "cost_plus", "activity", "shared_savings"]        # a host's sub-contracts
 ServiceForm = Literal["activity", "marginal_rate", "blended", "block", "bundled_episode"]   # an ICB acute service
 
@@ -328,7 +329,7 @@ class Contract(Section):
     risk_share_icb: Share
     tied_funding_share: Share
     tied_funding_measures: Annotated[list[Literal["nel_admissions", "qalys", "rtt_within_18_weeks"]],
-                                     Field(min_length=1)]
+                                     Field(min_length=1, max_length=3)]
     host_type: HostTypeName                # whose books the host is (ihoabm/money/host_types.py)
     host_own_delivery_min: Share           # authorisation: share of the contract value the host delivers itself
     host_min_horizon_years: Annotated[Real, Field(ge=0.0, le=30.0)]   # authorisation: planning capability
@@ -349,6 +350,8 @@ class Host(Section):
     prior_return: Annotated[Real, Field(ge=0.0, le=10.0)]
     learning_rate: Share
     discount_rate: Annotated[Real, Field(ge=0.0, le=0.5)]
+    turnover_per_year: Share                              # leadership turnover (providers/governance.py)
+    turnover_delay_months: Annotated[Whole, Field(ge=0, le=24)]
 
 
 class Network(Section):
@@ -382,6 +385,8 @@ class Oversight(Section):
     rtt_purchase_restore: Annotated[Real, Field(ge=0.0, le=100.0)]
     four_hour_standard: Share
     four_hour_sensitivity: Annotated[Real, Field(ge=0.0, le=100.0)]
+    intervention_deficit_share: Share                     # a host deficit beyond this share of its contract ...
+    intervention_years: Annotated[Whole, Field(ge=0, le=10)]   # ... this many years running: services taken back
 
 
 Days = Annotated[Whole, Field(ge=1, le=365)]
