@@ -281,12 +281,14 @@ def check_controls(page, selector: str, shots: Path, prefix: str, run_to_end_day
     page.get_by_role("button", name="by month", exact=True).click()
     page.get_by_role("button", name="Play", exact=True).click()
     wait_for_day_above(page, selector, 450)   # into the new contract's year
+    page.locator(selector).first.scroll_into_view_if_needed()
     page.screenshot(path=shots / f"{prefix}_mid_run.png")
     wait_for_state(page, "Finished", timeout=60)
     assert day_shown(page, selector) == run_to_end_days
     assert f"of {run_to_end_days:,}" in page.locator(selector).first.inner_text()
     assert page.get_by_role("button", name="Play", exact=True).is_disabled()
     assert page.get_by_role("button", name="Step a week", exact=True).is_disabled()
+    page.locator(selector).first.scroll_into_view_if_needed()
     page.screenshot(path=shots / f"{prefix}_finished.png")
     no_server_errors()
 

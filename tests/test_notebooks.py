@@ -93,8 +93,13 @@ PARALLEL = 2   # notebooks running at once (each kernel runs its models in one p
 
 
 @pytest.fixture(scope="module")
-def executed(kernel_name):
-    """Every runnable notebook, run top to bottom: name -> (notebook with outputs, exception or None, seconds)."""
+def executed(kernel_name, request):
+    """Every selected runnable notebook, run top to bottom: name -> (notebook with outputs, exception or None, seconds).
+
+    Only the notebooks whose run test is selected are run (`-k 02` runs notebook 2 alone).
+    """
+    wanted = {item.callspec.params["name"] for item in request.session.items
+              if getattr(item, "originalname", "") == "test_notebook_runs_top_to_bottom"}
 
     async def one(name: str, gate: asyncio.Semaphore):
         async with gate:
@@ -110,7 +115,7 @@ def executed(kernel_name):
 
     async def every() -> list:
         gate = asyncio.Semaphore(PARALLEL)
-        return await asyncio.gather(*(one(name, gate) for name in NAMES if not _missing(name)))
+        return await asyncio.gather(*(one(name, gate) for name in NAMES if name in wanted and not _missing(name)))
 
     return dict(asyncio.run(every()))
 

@@ -25,10 +25,11 @@ def test_draws_are_seeded_within_their_priors_and_stratified():
     for key in keys:
         prior, values = PRIORS[key], [d[key] for d in draws]
         if prior.scale:
-            default = REF.outcomes.utility_frailty
+            section, name = key.split(".")
+            default = getattr(getattr(REF, section), name)
             assert all(len(v) == len(default) for v in values)
             factors = [v[-1] / default[-1] for v in values]
-            assert all(prior.low <= f <= prior.high for f in factors)
+            assert all(prior.low <= f <= prior.high for f in factors), key
         else:
             assert all(prior.low <= v <= prior.high for v in values), key
     assert all(isinstance(d["host.planning_interval_months"], int) for d in draws)

@@ -28,18 +28,22 @@ app.add_typer(scenario_app, name="scenario")
 
 def rates_table(title: str, summary: Any) -> Table:
     """A rich table of per-1,000 rates by year, each measure named by the outputs catalogue."""
-    from ihoabm.outputs import catalogue
+    from ihoabm.outputs import catalogue, present
 
-    table = Table(title=title)
+    table = Table(title=title, caption=present.burn_in_note())
     table.add_column("measure")
     for year in summary["year"]:
-        table.add_column(f"year {int(year)}", justify="right")
+        table.add_column(present.year_heading(year), justify="right")
     for col in summary.columns:
         if col == "year":
             continue
         share = catalogue.metric(catalogue.SUMMARY[col][0]).unit == "share"
         fmt = "{:.3f}" if share else "{:,.1f}"
-        table.add_row(catalogue.summary_label(col), *(fmt.format(v) for v in summary[col]))
+        m = catalogue.metric(catalogue.SUMMARY[col][0])
+        name = present.gbp(catalogue.summary_label(col))
+        if m.kind in ("count by group", "daily count", "money"):   # counted over a year
+            name = name[:-1] + " a year)" if name.endswith(")") else name + " a year"
+        table.add_row(name, *(fmt.format(v) for v in summary[col]))
     return table
 
 
@@ -73,7 +77,8 @@ def run(scenario: Annotated[str, typer.Argument(help="Built-in name or path to a
         task = bar.add_task(f"{sc.meta.name}: simulating days", total=1)
         result = run_scenario(sc, progress=lambda d, t: bar.update(task, completed=d, total=t))
         files = folder.publish(output_files(result), about(sc))
-    console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents (seed {sc.run.seed})",
+    console.print(rates_table(f"{sc.meta.name}: rates per 1,000 residents ({sc.run.patients:,} residents, seed "
+                              f"{sc.run.seed})",
                               tables.summary(result.annual)))
     console.print(f"wrote {len(files)} files to {folder.root}/")
 
@@ -202,7 +207,9 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
             **extra,
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
             "runs.csv": lambda p: runs.to_csv(p, index=False),
-            "comparison.png": lambda p: plots.comparison(comp, labels[0], labels[1:]).savefig(p, dpi=110),
+            "comparison.png": lambda p: plots.comparison(
+                comp, labels[0], labels[1:], about=f"{replications} replications of {patients:,} residents"
+            ).savefig(p, dpi=110),
             "value.csv": lambda p: value.to_csv(p, index=False),
             "equity.csv": lambda p: equity.to_csv(p, index=False),
             report.SCENARIOS: lambda p: p.write_text(json.dumps(arms, indent=1), encoding="utf-8"),
@@ -333,14 +340,10 @@ def value_summary_table(value: Any, equity: Any, labels: list[str], years: int, 
 
 
 def _no_icer(cost: float, qalys: float, lo: float, hi: float) -> str:
-    """Why an arm has no ICER: its QALY difference is uncertain, or it is dominated or dominant."""
-    if lo <= 0 <= hi:
-        return "QALY interval includes 0"
-    if cost > 0 > qalys:
-        return "dominated (costs more, fewer QALYs)"
-    if cost < 0 < qalys:
-        return "dominant (costs less, more QALYs)"
-    return ""
+    """Why an arm has no ICER (`ihoabm.outputs.present.no_icer`, shared with the HTML report)."""
+    from ihoabm.outputs import present
+
+    return present.no_icer(cost, qalys, lo, hi)
 
 
 @app.command("report")

@@ -20,13 +20,17 @@ def check_invariants(m: Any) -> None:
     dead = int(np.count_nonzero(state == DEAD))
     if pop.n != pop.initial_n + pop.births or dead != pop.deaths:
         raise InvariantError("people not conserved: rows, births and deaths disagree")
-    occupied = m.acute.occupant[m.acute.occupant >= 0]
-    if occupied.size > m.acute.beds:
-        raise InvariantError("more occupied beds than beds")
+    for trust in m.trusts:
+        if np.count_nonzero(trust.occupant >= 0) > trust.beds:
+            raise InvariantError(f"more occupied beds than beds at {trust.account}")
+    occupied = np.concatenate([t.occupant[t.occupant >= 0] for t in m.trusts])
+    queued = np.concatenate([t.queue_rows for t in m.trusts])
     if np.unique(occupied).size != occupied.size:
         raise InvariantError("one person in two beds")
+    if np.intersect1d(occupied, queued).size or np.unique(queued).size != queued.size:
+        raise InvariantError("one person both in a bed and waiting for one, or waiting twice")
     in_hospital = int(np.count_nonzero((state == INPATIENT) | (state == DELAYED)))
-    if in_hospital != occupied.size + m.acute.queue_rows.size:
+    if in_hospital != occupied.size + queued.size:
         raise InvariantError("inpatient states do not match beds plus the A&E bed queue")
     if np.any(state[occupied] == DEAD):
         raise InvariantError("a dead person is in a bed")

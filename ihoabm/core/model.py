@@ -37,15 +37,16 @@ from ihoabm.money.commissioner import Commissioner
 from ihoabm.money.contracts import Contract
 from ihoabm.money.ledger import ACCOUNTS, Ledger
 from ihoabm.outputs.reporters import MODEL_REPORTERS
-from ihoabm.outputs.tally import Tally
+from ihoabm.outputs.tally import Tally, TrustTally
 from ihoabm.pathways import community, demography, elective, emergency, harm, health, inpatient, primary, quality
 from ihoabm.pathways.episodes import Episodes
-from ihoabm.providers import network
+from ihoabm.providers import network, trusts
 from ihoabm.providers.acute import AcuteTrust, WaitingList
 from ihoabm.providers.ambulance import AmbulanceService
 from ihoabm.providers.community import CommunityProvider
 from ihoabm.providers.governance import Governance
 from ihoabm.providers.host import HostProvider
+from ihoabm.providers.independent import IndependentSector
 from ihoabm.providers.patient import Tracker
 from ihoabm.providers.practices import Practices
 from ihoabm.providers.regulator import Regulator
@@ -96,7 +97,13 @@ class IHOModel(mesa.Model):
         self.practices = Practices(self, self.pop.practice_imd + 1)
         self.community = CommunityProvider(self)
         self.ambulance = AmbulanceService(self)
-        self.acute = AcuteTrust(self)
+        # The place's acute trusts (providers/trusts.py); the first is the main trust, `acute`.
+        self.trusts = [AcuteTrust(self, k) for k in range(len(sc.acute.trust_shares))]
+        self.acute = self.trusts[0]
+        self.trust_accounts = [t.account for t in self.trusts]
+        self.accounts.open_trust_accounts(self.trust_accounts[1:])
+        self.independent = IndependentSector(self) if sc.elective.independent_capacity_per_1000 > 0 else None
+        self.trust_tally = TrustTally(self.total_years, len(self.trusts) + 1, len(self.trusts))
         self.commissioner = Commissioner(self)
         # The host exists only where a capitated contract names one; it never touches pathways directly.
         self.host = HostProvider(self) if sc.contract.regime == "iho" else None
@@ -165,7 +172,8 @@ class IHOModel(mesa.Model):
             self.waiting_list.remove_dead(self.pop.state)
         if month == 1 and self.scenario.run.burn_in_years > 0:
             # The end of burn-in replaces this with the full year's figure.
-            self.acute.estimate_fixed_cost(self.ledger.year_result("acute", 0))
+            for trust in self.trusts:
+                trust.estimate_fixed_cost(self.ledger.year_result(trust.account, 0))
         self.pop.refresh_derived(self.day)
         quality.refresh(self)
         self.need = need_weight(self.scenario, self.pop)
@@ -191,12 +199,13 @@ class IHOModel(mesa.Model):
         self.practices.update_lists(lists, weighted)
 
     def _update_acute_behaviour(self) -> None:
-        """The trust sees what one more short stay and one more bed day earn it under this year's contracts."""
+        """Each trust sees what one more short stay and one more bed day earn it under this year's contracts."""
         p, a = self.scenario.prices, self.scenario.acute
-        variable = a.variable_cost_share * p.nel_short_stay
-        marginal = self.commissioner.marginal_income("acute", "nel_short", variable)
-        bed_day = self.commissioner.marginal_income("acute", "bed_day", 0.0)
-        self.acute.update_behaviour(marginal, bed_day)
+        for trust in self.trusts:
+            variable = trust.cost_index * a.variable_cost_share * p.nel_short_stay
+            marginal = self.commissioner.marginal_income(trust.account, "nel_short", variable)
+            bed_day = self.commissioner.marginal_income(trust.account, "bed_day", 0.0)
+            trust.update_behaviour(marginal, bed_day)
 
     def fund_providers(self, new_year: bool) -> None:
         """Capacity follows funding: practices and community services take up what their contracts pay.
@@ -220,14 +229,17 @@ class IHOModel(mesa.Model):
     def _pay_for_today(self) -> None:
         """Cost today's activity, accrue what each contract owes, post invoices at month end."""
         sc = self.scenario
-        self.accounts.record("ae", self.tally.today("ae_attendances"))
+        # The further trusts' attendances were recorded where they happened; the main trust's are the rest.
+        self.accounts.record("ae", self.tally.today("ae_attendances") - self.accounts.trust_units("ae"))
         self.accounts.record("incident", self.tally.today("ambulance_incidents"))
-        variable = sc.acute.variable_cost_share * self.accounts.acute_value(sc.prices)
-        self.accounts.close_day(self.contracts(), {
-            "acute": self.acute.cost_today(variable),
-            "community": self.community.cost_per_day(),
-            "ambulance": self.accounts.activity["incident"] * self.ambulance.cost_per_incident,
-        })
+        costs = {}
+        for trust in self.trusts:
+            value = self.accounts.acute_value(sc.prices, trust.account)
+            costs[trust.account] = trust.cost_today(trust.cost_index * sc.acute.variable_cost_share * value)
+            if trust.index == 0:
+                costs["community"] = self.community.cost_per_day()
+                costs["ambulance"] = self.accounts.activity["incident"] * self.ambulance.cost_per_incident
+        self.accounts.close_day(self.contracts(), costs)
         if self._month_of(self.day + 1) != self._month_of(self.day):
             self.accounts.post_invoices(self.day, self.year, self.contracts())
 
@@ -238,10 +250,14 @@ class IHOModel(mesa.Model):
         self.pop.refresh_derived(self.day)
         alive = self.pop.alive
         self.year_end_groups[year] = np.bincount(self.pop.group[: self.pop.n][alive], minlength=N_GROUPS)
+        if len(self.trusts) > 1:
+            home = trusts.home_trust(self, np.flatnonzero(alive))
+            self.trust_tally.area_population[year] = np.bincount(home, minlength=len(self.trusts))
         self.commissioner.settle_year(year)
-        if year == self.scenario.run.burn_in_years - 1:
-            self.acute.settle_fixed_cost(self.ledger.year_result("acute", year))
-        self.acute.close_year()
+        for trust in self.trusts:
+            if year == self.scenario.run.burn_in_years - 1:
+                trust.settle_fixed_cost(self.ledger.year_result(trust.account, year))
+            trust.close_year()
         if self.host:
             if year >= self.scenario.run.burn_in_years:
                 self.host.observe_year(year)
@@ -256,6 +272,16 @@ class IHOModel(mesa.Model):
     def population_size(self) -> int:
         """Living residents."""
         return int(np.count_nonzero(self.pop.alive))
+
+    @property
+    def beds_open(self) -> int:
+        """Open (staffed) beds at every acute trust of the place."""
+        return sum(t.beds for t in self.trusts)
+
+    @property
+    def beds_occupied(self) -> int:
+        """Beds with a patient in them, at every acute trust of the place."""
+        return sum(t.occupied for t in self.trusts)
 
     def weighted_population(self) -> float:
         """Need-weighted population (equals the head count on average by construction)."""
@@ -272,10 +298,11 @@ class IHOModel(mesa.Model):
 
     def release_from_care(self, rows: np.ndarray) -> None:
         """Take people out of beds, the A&E bed queue and the virtual ward (deaths)."""
-        beds = self.acute.beds_of(rows)
-        if beds.size:
-            self.acute.vacate(beds)
-        self.acute.drop_from_queue(rows)
+        for trust in self.trusts:
+            beds = trust.beds_of(rows)
+            if beds.size:
+                trust.vacate(beds)
+            trust.drop_from_queue(rows)
         self.community.remove(rows)
 
     def group_population(self, year: int) -> np.ndarray:

@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from ihoabm.core.rng import Streams
     from ihoabm.core.sampling import RateTable
     from ihoabm.money.accounts import Accounts
-    from ihoabm.outputs.tally import Tally
+    from ihoabm.outputs.tally import Tally, TrustTally
     from ihoabm.providers.acute import AcuteTrust, WaitingList
     from ihoabm.providers.ambulance import AmbulanceService
     from ihoabm.providers.community import CommunityProvider
+    from ihoabm.providers.independent import IndependentSector
     from ihoabm.providers.patient import Tracker
     from ihoabm.providers.practices import Practices
     from ihoabm.scenario.schema import Scenario
@@ -37,7 +38,11 @@ class World(Protocol):
     tracker: Tracker
     accounts: Accounts
     prevention_stock: float
-    acute: AcuteTrust
+    acute: AcuteTrust                   # the main trust
+    trusts: list[AcuteTrust]            # every acute trust of the place, the main one first
+    trust_tally: TrustTally
+    independent: IndependentSector | None
+    year: int
     waiting_list: WaitingList
     community: CommunityProvider
     ambulance: AmbulanceService

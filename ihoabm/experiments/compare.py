@@ -5,6 +5,9 @@ named random streams. The difference between two arms is then mostly the effect 
 and the 95% interval of the paired differences says how sure we can be of it. The first arm is the
 reference: each other arm is reported as its difference from it (`arm_differences`). Scenario names are only
 labels, so a scenario can be compared with itself (an A/A test: every difference is zero).
+
+With parameter uncertainty (`replicate_with_uncertainty`), each draw from the behavioural priors is one more paired
+replicate across arms, with its own seed; `ihoabm.experiments.uncertainty` summarises them.
 """
 
 from __future__ import annotations

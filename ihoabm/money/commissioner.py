@@ -45,10 +45,11 @@ class Commissioner(mesa.Agent):
         payer = "host" if self.regime == "iho" else "icb"
         weighted = m.weighted_population()
         self.contracts = {}
-        if self.regime == "iho":
-            self.contracts["acute"] = self._acute_subcontract()
-        else:
-            self.contracts.update(self._acute_services())
+        for account in self.model.trust_accounts:
+            if self.regime == "iho":
+                self.contracts[account] = self._acute_subcontract(account)
+            else:
+                self.contracts.update(self._acute_services(account))
         self.contracts["community"] = self._community_contract(payer, year)
         per_weighted = c.gp_capitation_per_weighted_head
         self.gp_need_weighted = c.need_weighting or payer == "icb"
@@ -62,11 +63,16 @@ class Commissioner(mesa.Agent):
                 0.15 * pop * sc.prices.ambulance_incident
             amb = Contract.of("ambulance", payer, "ambulance", "ambulance", "block", value)
         self.contracts["ambulance"] = amb
+        if sc.elective.independent_capacity_per_1000 > 0:
+            # The independent sector is paid national tariff per case by whoever buys planned care.
+            prices = {"is_elective": sc.prices.elective_inpatient, "is_day_case": sc.prices.day_case}
+            self.contracts["independent"] = Contract.of("independent sector electives", payer, "independent",
+                                                        "acute", "activity", prices=prices)
         if self.regime == "iho":
             self._host_contracts(year, pop, weighted)
 
-    def _acute_services(self) -> dict[str, Contract]:
-        """The ICB's contracts with the trust, one per service, each in the payment form the scenario names.
+    def _acute_services(self, account: str) -> dict[str, Contract]:
+        """The ICB's contracts with one trust, one per service, each in the payment form the scenario names.
 
         Fixed elements and baselines are set from the value of the service's activity in the last year under
         tariff (the plan), held flat in real terms like the prices.
@@ -75,18 +81,22 @@ class Commissioner(mesa.Agent):
         contracts = {}
         for service, activities in ACUTE_SERVICES.items():
             name = "activity" if self.history else getattr(sc.contract, f"acute_{service}_payment")
-            planned = self.observed.get(f"acute_{service}_value", 0.0)
+            planned = self.observed.get(f"{account}_{service}_value", 0.0)
             form = build_form(name, sc.contract, planned, self.observed)
-            contracts[f"acute_{service}"] = Contract.of(f"acute {service} ({name})", "icb", "acute", "acute", form,
-                                                        form.fixed_element(planned), tariff(sc.prices, activities))
+            contracts[f"{account}_{service}"] = Contract.of(f"{account} {service} ({name})", "icb", account, "acute",
+                                                            form, form.fixed_element(planned),
+                                                            tariff(sc.prices, activities))
         return contracts
 
-    def _acute_subcontract(self) -> Contract:
-        """The host's sub-contract with the trust: all its services in one payment form."""
+    def _acute_subcontract(self, account: str) -> Contract:
+        """The host's sub-contract with one trust: all its services in one payment form.
+
+        A host that is the main trust holds this contract with itself: it nets out on its books (`books`).
+        """
         sc = self.model.scenario
-        observed_income = self.observed.get("acute_activity_value", 0.0)
+        observed_income = self.observed.get(f"{account}_activity_value", 0.0)
         form = sc.contract.acute_subcontract
-        return Contract(f"acute {form}", "host", "acute", "acute", build_form(form, sc.contract, observed_income),
+        return Contract(f"{account} {form}", "host", account, "acute", build_form(form, sc.contract, observed_income),
                         observed_income, tariff(sc.prices, ACUTE_ACTIVITIES))
 
     def take_back_services(self) -> None:
@@ -167,9 +177,12 @@ class Commissioner(mesa.Agent):
             # Contracts are set from the system as it was run and paid until now (the status quo).
             self.observed["spend_per_head"] = total / pop
             self.observed["spend_per_weighted_head"] = total / m.weighted_population()
-            for service in ACUTE_SERVICES:
-                self.observed[f"acute_{service}_value"] = self.contracts[f"acute_{service}"].activity_value
-            self.observed["acute_activity_value"] = sum(self.observed[f"acute_{s}_value"] for s in ACUTE_SERVICES)
+            for account in m.trust_accounts:
+                for service in ACUTE_SERVICES:
+                    value = self.contracts[f"{account}_{service}"].activity_value
+                    self.observed[f"{account}_{service}_value"] = value
+                self.observed[f"{account}_activity_value"] = sum(self.observed[f"{account}_{s}_value"]
+                                                                 for s in ACUTE_SERVICES)
             self.observed["community_activity_value"] = self.contracts["community"].activity_value
             admissions = m.tally.year_total("nel_admissions", year)
             self.observed["nel_per_head"] = admissions / pop

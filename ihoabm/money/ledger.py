@@ -10,7 +10,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-ACCOUNTS = ("treasury", "icb", "host", "acute", "community", "gp", "ambulance", "prevention", "suppliers")
+ACCOUNTS = ("treasury", "icb", "host", "acute", "community", "gp", "ambulance", "prevention", "suppliers",
+            "acute_2", "acute_3", "independent")   # further acute trusts and the independent sector (if any)
 SETTINGS = ("acute", "community", "primary", "ambulance", "prevention")
 COMMISSIONERS = ("icb", "host")   # accounts that pay providers for care
 

@@ -365,7 +365,8 @@ _METRICS = (
     _count("bed_days", "Bed days", "bed-days", grouped=True, note="occupied beds counted at each midnight"),
     _count("delayed_discharge_days", "Delayed discharge days", "bed-days",
            note="bed days of patients fit to leave but waiting for support"),
-    Metric("beds", "General and acute beds", "beds", "level", annual=State("acute.beds")),
+    Metric("beds", "General and acute beds", "beds", "level", annual=State("beds_open"),
+           note="open beds at every acute trust of the place"),
     Metric("mean_occupancy", "Bed occupancy", "share", "rate", annual=TallyRatio("bed_days", "beds_available")),
     Metric("nel_mean_los", "Mean length of stay, overnight emergency admissions", "days", "rate",
            annual=TallyRatio("nel_overnight_los_days", "nel_overnight_discharges")),
@@ -471,7 +472,7 @@ _METRICS = (
             note="the risk model's expectation, a month at a time"),
     # DataCollector only
     Metric("day", "Day", "days", "time", live=State("day")),
-    Metric("bed_occupancy", "Bed occupancy", "share", "rate", live=StateRatio("acute.occupied", "acute.beds"),
+    Metric("bed_occupancy", "Bed occupancy", "share", "rate", live=StateRatio("beds_occupied", "beds_open"),
            setting="acute", note="beds occupied at the last midnight"),
     Metric("delayed_discharges", "Patients fit to leave, waiting for support", "patients", "level",
            live=Tally("delayed_discharge_days")),
@@ -508,6 +509,12 @@ DAILY = (
 BY_GROUP = ("nel_admissions", "ae_attendances", "conveyances", "bed_days", "gp_appointments", "gp_unmet", "qalys",
             "deaths", "elective_wait_days", "boarding_days")
 
+# Counted by provider (each acute trust, then the independent sector) in by_trust.csv: market shares and flows
+# between places and trusts (`tally.TrustTally`, `tables.by_trust`, `tables.trust_flows`). Names that are also
+# place-wide metrics keep their label; the rest are named here.
+BY_TRUST = ("ae_attendances", "conveyances", "diverted_conveyances", "nel_admissions", "elective_admissions",
+            "bed_days")
+TRUST_LABELS = {"diverted_conveyances": ("Ambulances diverted from a full trust", "conveyances")}
 ANNUAL = tuple(m.name for m in _METRICS if m.annual is not None)
 LIVE = tuple(m.name for m in _METRICS if m.live is not None)
 LEVELS = tuple(n for n in DAILY if METRICS[n].kind == "level")

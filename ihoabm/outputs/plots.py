@@ -46,9 +46,9 @@ def activity(daily: pd.DataFrame, scenario: Scenario) -> Figure:
         ax.set_title(m.label, fontsize=10)
         ax.set_ylabel(f"{m.unit} per 1,000 a year", fontsize=9)
     for ax in axes[1]:
-        ax.set_xlabel("simulation year")
+        ax.set_xlabel("simulation year (year 0 to the burn-in's end is not reported)")
     axes[0, 0].legend(fontsize=8)
-    fig.suptitle(f"Activity: {scenario.meta.name}")
+    fig.suptitle(f"Activity: {scenario.meta.name} ({scenario.run.patients:,} residents, seed {scenario.run.seed})")
     fig.tight_layout()
     return fig
 
@@ -94,7 +94,8 @@ def spending(annual: pd.DataFrame, scenario: str | None = None) -> Figure:
     name = scenario or (str(annual["scenario"].iloc[0]) if "scenario" in annual and len(annual) else "")
     about = []
     if "population" in annual and len(annual):
-        about.append(f"{int(annual['population'].iloc[0]):,} residents")
+        pop = float(annual["population"].iloc[0])   # year-end residents: births and deaths move it a little
+        about.append(f"about {round(pop, -3 if pop >= 10_000 else -2):,.0f} residents")
     if "seed" in annual and len(annual):
         about.append(f"seed {int(annual['seed'].iloc[0])}")
     fig.suptitle(f"Spending and surpluses: {name}" + (f" ({', '.join(about)})" if about else ""))
@@ -102,7 +103,7 @@ def spending(annual: pd.DataFrame, scenario: str | None = None) -> Figure:
 
 
 def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
-               metrics: tuple[str, ...] = catalogue.PLOTTED_DIFFERENCES) -> Figure:
+               metrics: tuple[str, ...] = catalogue.PLOTTED_DIFFERENCES, about: str = "") -> Figure:
     """Paired differences from the reference by year with 95% intervals: the trajectory of each arm's effect.
 
     One panel per metric; in each, one colour per arm (its mean difference from the reference, and the band
@@ -113,6 +114,7 @@ def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
         reference: The first arm's label.
         arms: The other arms' labels, in order (one label for one arm).
         metrics: Metrics to plot, one panel each.
+        about: The run size for the title ("6 replications of 50,000 residents").
     """
     arms = [arms] if isinstance(arms, str) else list(arms)
     if len(arms) > len(ARM_COLOURS):
@@ -136,8 +138,8 @@ def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
             else:
                 ax.errorbar(x, mean, yerr=[mean - lo, hi - mean], fmt="none", ecolor=colour, capsize=4)
             ax.plot(x, mean, marker="o", ms=4, color=colour, label=f"{arm} minus {reference}")
-        ax.set_title(catalogue.axis(metric, scale, "" if money else "a year"), fontsize=10)
-        ax.set_xlabel("year")
+        ax.set_title(catalogue.axis(metric, scale, "a year").replace("GBP", "£"), fontsize=10)
+        ax.set_xlabel("contract year")
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         if len(years) <= 12:
             ax.set_xticks(years)
@@ -152,7 +154,8 @@ def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
         handles.append(Line2D([], [], color="grey", marker="_", ms=10, ls="none"))
     labels.append("95% interval of the paired differences")
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5), fontsize=9, frameon=False)
-    fig.suptitle(f"{', '.join(arms)} vs {reference} (paired, common random numbers)")
+    fig.suptitle(f"{', '.join(arms)} vs {reference} (paired, common random numbers"
+                 + (f"; {about})" if about else ")"))
     return fig
 
 

@@ -175,3 +175,14 @@ def parameter_unit(path: str) -> str:
     if "funding_per_head" in path or path.startswith("prices."):
         return "£ a year" if "per_head" in path else "£"
     return ""
+
+
+def no_icer(cost: float, qalys: float, lo: float, hi: float) -> str:
+    """Why an arm has no ICER: its QALY difference is uncertain, or it is dominated or dominant."""
+    if lo <= 0 <= hi:
+        return "QALY interval includes 0"
+    if cost > 0 > qalys:
+        return "dominated (costs more, fewer QALYs)"
+    if cost < 0 < qalys:
+        return "dominant (costs less, more QALYs)"
+    return ""

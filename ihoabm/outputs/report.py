@@ -177,7 +177,13 @@ def _value_section(folder: Path, ref: str) -> list[str]:
                     cells.append("-")
                     continue
                 m, lo, hi = (float(v.loc[(measure, arm), c]) for c in ("mean", "lo", "hi"))
-                text = fmt(m) if math.isfinite(m) else "none (see note)"
+                if not math.isfinite(m) and measure == "icer" and ("incremental_qalys", arm) in v.index:
+                    q = v.loc[("incremental_qalys", arm)]
+                    why = present.no_icer(float(v.loc[("incremental_cost", arm), "mean"]), float(q["mean"]),
+                                          float(q["lo"]), float(q["hi"]))
+                    text = f"none: {why}" if why else "none"
+                else:
+                    text = fmt(m) if math.isfinite(m) else "none"
                 if math.isfinite(lo) and math.isfinite(hi):
                     text += f" [{fmt(lo)} to {fmt(hi)}]"
                 cells.append(text)
@@ -218,16 +224,35 @@ def _decomposition_section(folder: Path) -> list[str]:
     if not {"arm", "metric", "channel", "contribution"} <= set(dec.columns):
         return ["<h2>Decomposition</h2>", "<p>decomposition.csv lacks the columns arm, metric, channel and "
                 "contribution, so it is not shown.</p>"]
-    extra = [c for c in dec.columns if c not in ("arm", "metric", "channel", "contribution")]
+    if "period" in dec.columns and (dec["period"].astype(str) == "all").any():
+        dec = dec[dec["period"].astype(str) == "all"]   # over all reported years; per-year rows stay in the CSV
+    headline = [m for m in present.HEADLINE if m in set(dec["metric"])]
+    if headline:   # the headline table's measures, in its order; the CSV has every metric
+        dec = dec[dec["metric"].isin(headline)]
+        dec = dec.assign(_order=dec["metric"].map({m: i for i, m in enumerate(headline)})).sort_values(
+            "_order", kind="stable")
     rows = []
     for (arm, metric), part in dec.groupby(["arm", "metric"], sort=False):
-        rows.append([f"{arm}: {_metric_label(str(metric))}"])
+        metric = str(metric)
+
+        def shown(x: Any, m: str = metric) -> str:
+            x = float(x)
+            return present.signed(m, x) if m in catalogue.METRICS else f"{x:+,.3g}"
+
+        total = f", total {shown(part['total'].iloc[0])}" if "total" in part.columns else ""
+        rows.append([f"{arm}: {_metric_label(metric)}{total}"])
         for _, r in part.iterrows():
-            value = float(r["contribution"])
-            shown = present.signed(str(metric), value) if str(metric) in catalogue.METRICS else f"{value:+,.3g}"
-            rows.append([str(r["channel"]).replace("_", " "), shown, *(str(r[c]) for c in extra)])
+            cell = shown(r["contribution"])
+            if {"lo", "hi"} <= set(part.columns) and math.isfinite(float(r["lo"])) and math.isfinite(float(r["hi"])):
+                cell += f" [{shown(r['lo'])} to {shown(r['hi'])}]"
+            name = str(r["label"]) if "label" in part.columns and isinstance(r["label"], str) else \
+                str(r["channel"]).replace("_", " ")
+            rows.append([name, cell, *([str(r["switched"])] if "switched" in part.columns else [])])
+    head = ["channel", "contribution [95% interval]", *(["how it is switched"] if "switched" in dec.columns else [])]
     return ["<h2>Decomposition: through which channels each difference comes</h2>",
-            _table(["channel", "contribution", *extra], rows)]
+            "<p class=\"note\">Each channel's share of the arm's difference from the reference over all reported "
+            "years (Shapley values on common random numbers); the channels add up to the total. Every metric and "
+            "year is in decomposition.csv.</p>", _table(head, rows)]
 
 
 def _assumptions_section(arms: dict[str, Any]) -> list[str]:

@@ -93,3 +93,80 @@ def summary(annual_df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = annual_df[name]
     return out
+
+
+def provider_names(m: Any) -> list[str]:
+    """The providers counted in by_trust.csv: each acute trust's account, then the independent sector."""
+    return [*m.trust_accounts, "independent"]
+
+
+def by_trust(m: Any) -> pd.DataFrame:
+    """Activity by provider and year, with each provider's market share (`catalogue.BY_TRUST`).
+
+    One row per reported year and provider: each acute trust, then the independent sector. The market share of
+    emergency admissions and of elective admissions is the provider's share of the place's total; `surplus` is
+    the provider's own result for the year, GBP (before any consolidation into a host's books at year end).
+    """
+    sc = m.scenario
+    names = provider_names(m)
+    frames = []
+    for y in range(sc.run.burn_in_years, m.total_years):
+        if (y + 1) * DAYS_PER_YEAR > m.day:
+            break
+        counts = m.trust_tally.counts[y]
+        df = pd.DataFrame({"scenario": sc.meta.name, "seed": sc.run.seed, "year": y - sc.run.burn_in_years + 1,
+                           "provider": names})
+        for i, name in enumerate(catalogue.BY_TRUST):
+            df[name] = counts[i]
+        df["surplus"] = [m.ledger.year_result(name, y) for name in names]
+        for name in ("nel_admissions", "elective_admissions"):
+            total = df[name].sum()
+            df[f"{name}_share"] = df[name] / total if total else 0.0
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def trust_flows(m: Any) -> pd.DataFrame:
+    """Emergency admissions from each trust's catchment (area) to each provider, by year: patient flows.
+
+    `area_share` is the share of the area's emergency admissions that went to that provider; what does not go
+    to the area's own trust went to another (diverted ambulances).
+    """
+    sc = m.scenario
+    names = provider_names(m)
+    rows = []
+    for y in range(sc.run.burn_in_years, m.total_years):
+        if (y + 1) * DAYS_PER_YEAR > m.day:
+            break
+        flows = m.trust_tally.flows[y]
+        for area in range(flows.shape[0]):
+            total = flows[area].sum()
+            for p, name in enumerate(names):
+                rows.append({"scenario": sc.meta.name, "seed": sc.run.seed, "year": y - sc.run.burn_in_years + 1,
+                             "area": f"catchment of {m.trust_accounts[area]}", "provider": name,
+                             "nel_admissions": flows[area, p], "area_share": flows[area, p] / total if total else 0.0})
+    return pd.DataFrame(rows)
+
+
+def by_place(m: Any) -> pd.DataFrame:
+    """Each trust's catchment (a place) by year: residents, and emergency admissions per 1,000.
+
+    Admissions count wherever they were treated; `nel_per_1000_gap` is the gap between the highest and lowest
+    place's rate. Empty with one trust (the place is the whole population: annual.csv has it).
+    """
+    sc = m.scenario
+    rows = []
+    if len(m.trusts) < 2:
+        return pd.DataFrame()
+    for y in range(sc.run.burn_in_years, m.total_years):
+        if (y + 1) * DAYS_PER_YEAR > m.day:
+            break
+        population = m.trust_tally.area_population[y]
+        admissions = m.trust_tally.flows[y].sum(axis=1)
+        rate = 1000 * admissions / np.maximum(population, 1.0)
+        for area, account in enumerate(m.trust_accounts):
+            rows.append({"scenario": sc.meta.name, "seed": sc.run.seed, "year": y - sc.run.burn_in_years + 1,
+                         "place": f"catchment of {account}", "population": population[area],
+                         "nel_admissions": admissions[area], "nel_per_1000": rate[area],
+                         "nel_per_1000_gap": float(rate.max() - rate.min())})
+    return pd.DataFrame(rows)

@@ -59,3 +59,34 @@ class Tally:
         if name in STOCKS:
             return float(rows[-1]) if rows.size else 0.0
         return float(rows.sum())
+
+
+class TrustTally:
+    """Yearly counts by provider, and emergency admissions from each catchment to each provider.
+
+    Providers are each acute trust, then the independent sector; catchments are the trusts' home areas. They
+    give market shares and patient flows (`catalogue.BY_TRUST`).
+
+    Kept apart from the daily tally so that a place with one trust reports exactly what it always did.
+    """
+
+    def __init__(self, years: int, providers: int, areas: int) -> None:
+        self.index = {name: i for i, name in enumerate(catalogue.BY_TRUST)}
+        self.counts = np.zeros((years, len(catalogue.BY_TRUST), providers), dtype=np.float64)
+        self.flows = np.zeros((years, areas, providers), dtype=np.float64)
+        self.area_population = np.zeros((years, areas), dtype=np.float64)   # living residents at year end
+        self.providers = providers
+
+    def add(self, year: int, name: str, provider: np.ndarray) -> None:
+        """Count events at the providers `provider` (an index per event)."""
+        if provider.size:
+            self.counts[year, self.index[name]] += np.bincount(provider, minlength=self.providers)
+
+    def add_at(self, year: int, name: str, provider: int, amount: float) -> None:
+        """Count `amount` events at one provider."""
+        self.counts[year, self.index[name], provider] += amount
+
+    def add_flow(self, year: int, area: np.ndarray, provider: int) -> None:
+        """Emergency admissions from the catchments `area` (one per admission) to `provider`."""
+        if area.size:
+            self.flows[year, :, provider] += np.bincount(area, minlength=self.flows.shape[1])

@@ -11,6 +11,7 @@ from ihoabm.core.population import VIRTUAL_WARD
 from ihoabm.pathways import harm
 from ihoabm.pathways.episodes import ACUITY, COLUMNS, DEST, MARGIN, ROUTE, THIN, Episodes
 from ihoabm.pathways.inpatient import admit_emergency
+from ihoabm.providers import trusts
 from ihoabm.providers.ambulance import CONVEY_ED, CONVEY_ELSEWHERE, HEAR_AND_TREAT, SEE_AND_TREAT, UCR_REFERRAL
 
 if TYPE_CHECKING:
@@ -89,6 +90,8 @@ def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> No
     by_ambulance[len(walk_ins):] = True
     m.tally.add_group("ae_attendances", m.pop.group[arrivals.rows])
     m.tracker.record(arrivals.rows, "A&E attendance")
+    where = trusts.route(m, arrivals.rows, by_ambulance)   # which trust's A&E each arrival is at
+    _count_by_trust(m, where, by_ambulance)
     threshold = np.where(by_ambulance, a.admit_acuity_conveyed, a.admit_acuity_walk_in)
     acuity = arrivals.u[:, ACUITY]
     clinical = acuity >= threshold
@@ -100,7 +103,7 @@ def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> No
     places[np.flatnonzero(eligible)[:free]] = True
     # A day when marginal patients found no free place: one more place would have been used.
     m.tally.add("vw_full_days", int(np.count_nonzero(eligible) > free))
-    admit_marginal = marginal & m.acute.admits_at_margin(arrivals.u[:, MARGIN], places)
+    admit_marginal = marginal & trusts.admits_at_margin(m, where, arrivals.u[:, MARGIN], places)
     # A marginal patient the trust does not admit goes home on the virtual ward if there is a place.
     step_up = np.flatnonzero(places & ~admit_marginal)
     if step_up.size:
@@ -113,8 +116,17 @@ def emergency_department(m: World, walk_ins: Episodes, conveyed: Episodes) -> No
         m.tracker.record(rows, "virtual ward (instead of admission)")
     m.tally.add("nel_marginal_admissions", int(np.count_nonzero(admit_marginal)))
     harm.sent_home(m, arrivals.rows, marginal, clinical | admit_marginal | places)
-    without_bed = m.acute.arrivals_without_bed
-    admit_emergency(m, arrivals.take(clinical), marginal=False)
-    admit_emergency(m, arrivals.take(admit_marginal), marginal=True)
+    without_bed = sum(t.arrivals_without_bed for t in m.trusts)
+    single = len(m.trusts) == 1
+    admit_emergency(m, arrivals.take(clinical), marginal=False, where=None if single else where[clinical])
+    admit_emergency(m, arrivals.take(admit_marginal), marginal=True, where=None if single else where[admit_marginal])
     # The model has no clock inside A&E: an admitted patient who finds no free bed stands for a 4-hour breach.
-    m.tally.add("ae_four_hour_breaches", m.acute.arrivals_without_bed - without_bed)
+    m.tally.add("ae_four_hour_breaches", sum(t.arrivals_without_bed for t in m.trusts) - without_bed)
+
+
+def _count_by_trust(m: World, where: np.ndarray, by_ambulance: np.ndarray) -> None:
+    """Attendances and conveyances by trust; the further trusts' attendances are paid on their own contracts."""
+    m.trust_tally.add(m.year, "ae_attendances", where)
+    m.trust_tally.add(m.year, "conveyances", where[by_ambulance])
+    for trust in m.trusts[1:]:
+        m.accounts.record("ae", float(np.count_nonzero(where == trust.index)), trust.account)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ihoabm.core.population import DAYS_PER_YEAR, DEAD, MAX_AGE, N_GROUPS
+from ihoabm.providers import trusts
 
 if TYPE_CHECKING:
     from ihoabm.core.population import Population
@@ -111,8 +112,7 @@ def accrue(m: World) -> None:
     m.tally.add_by_group("elective_wait_days", counts)
     today = pop.utility_by_group
     if o.health_effects:
-        acute = m.acute
-        episode = np.concatenate([acute.occupant[acute.occupant >= 0], acute.queue_rows, m.community.vw_rows])
+        episode = np.concatenate([trusts.all_occupants(m.trusts), trusts.all_queued(m.trusts), m.community.vw_rows])
         # Usually no one's utility is below the waiting decrement, and then it is simply the decrement times the count.
         lost = o.utility_waiting * counts if pop.utility_floor >= o.utility_waiting else \
             np.bincount(groups, np.minimum(pop.utility[waiting], o.utility_waiting), minlength=N_GROUPS)

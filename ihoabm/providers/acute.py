@@ -23,18 +23,32 @@ from ihoabm.money import books
 COMFORTABLE_OCCUPANCY = 0.85
 
 
+def account_of(index: int) -> str:
+    """The ledger account of trust `index` (0-based): `acute`, `acute_2`, `acute_3`."""
+    return "acute" if index == 0 else f"acute_{index + 1}"
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return float(np.log(p / (1 - p)))
 
 
 class AcuteTrust(mesa.Agent):
-    """The local acute trust. Bed occupants are small arrays indexed by bed."""
+    """An acute trust. Bed occupants are small arrays indexed by bed.
 
-    def __init__(self, model: mesa.Model) -> None:
+    Args:
+        model: The model.
+        index: Which of the place's trusts it is (0: the main trust, account `acute`; see `providers.trusts`).
+    """
+
+    def __init__(self, model: mesa.Model, index: int = 0) -> None:
         super().__init__(model)
         a = model.scenario.acute
-        self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000))   # open (staffed) beds
+        self.index = index
+        self.account = account_of(index)
+        self.share = a.trust_shares[index]            # its share of the place's catchment and beds
+        self.cost_index = a.trust_cost_index[index]   # its variable and bed-day costs against the average
+        self.beds = max(1, round(a.beds_per_1000 * model.scenario.run.patients / 1000 * self.share))   # open beds
         self.physical_beds = self.beds    # open beds are indices below `beds`; closed ones can reopen
         self.open_beds_wanted = float(self.beds)
         self.occupant = np.full(self.beds, -1, dtype=np.int64)
@@ -140,10 +154,10 @@ class AcuteTrust(mesa.Agent):
         """
         a = self.model.scenario.acute
         p = self.model.scenario.prices
-        variable = a.variable_cost_share * p.nel_short_stay
+        variable = self.cost_index * a.variable_cost_share * p.nel_short_stay
         # On the host's own books, or sharing the host's result, one more admission earns more (or less) than
         # the trust's own contract pays: what the books earn from outside, and its share of the host's result.
-        marginal_income += books.admission_signal(self.model, "acute", "nel_short", variable)
+        marginal_income += books.admission_signal(self.model, self.account, "nel_short", variable)
         self.marginal_margin = marginal_income - variable
         if a.behaviour_fixed:
             return
@@ -156,7 +170,7 @@ class AcuteTrust(mesa.Agent):
             - a.pressure_sensitivity * pressure \
             + self.model.scenario.oversight.four_hour_sensitivity * self.four_hour_pressure
         target_p = 1.0 / (1.0 + np.exp(-target))
-        bed_day_margin = (bed_day_income - a.variable_cost_share * a.bed_day_cost) / a.bed_day_cost
+        bed_day_margin = (bed_day_income - self.cost_index * a.variable_cost_share * a.bed_day_cost) / a.bed_day_cost
         urgency = a.discharge_urgency_max / (1.0 + np.exp(-(a.pressure_sensitivity * pressure - bed_day_margin)))
         speed = a.behaviour_adjust_per_month
         self.admission_propensity += speed * (target_p - self.admission_propensity)
@@ -176,7 +190,7 @@ class AcuteTrust(mesa.Agent):
         if rate <= 0:
             return
         needed = self.occupancy_recent * self.beds / COMFORTABLE_OCCUPANCY
-        saves = books.cost_saving_share(self.model, "acute") > 0
+        saves = books.cost_saving_share(self.model, self.account) > 0
         wanted = min(float(self.physical_beds), needed) if saves else float(self.physical_beds)
         self.open_beds_wanted += rate / 12.0 * (wanted - self.open_beds_wanted)
         change = round(self.open_beds_wanted) - self.beds
@@ -228,13 +242,13 @@ class AcuteTrust(mesa.Agent):
         return max(sc.oversight.extra_capacity_cost_share - sc.acute.variable_cost_share, 0.0) * mean_tariff
 
     def cost_today(self, variable_cost: float) -> float:
-        """Fixed share, staffed beds, extra elective sessions booked and today's variable costs."""
+        """Fixed share, staffed beds (at its cost index), extra elective sessions and today's variable costs."""
         a = self.model.scenario.acute
         fixed = self.fixed_cost_per_year / DAYS_PER_YEAR
         self.fixed_charged_this_year += fixed
         sessions = self._extra_booked * self.extra_session_cost()
         self._extra_booked = 0.0
-        return fixed + self.beds * a.bed_day_cost + sessions + variable_cost
+        return fixed + self.beds * a.bed_day_cost * self.cost_index + sessions + variable_cost
 
     def estimate_fixed_cost(self, first_month_result: float) -> None:
         """A provisional fixed cost from the first month, so the burn-in trust is not shown a windfall."""

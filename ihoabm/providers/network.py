@@ -30,6 +30,7 @@ def build_network(m: IHOModel) -> nx.DiGraph:
         g.add_edge(payer, org, patients=0.0, money=0.0, trust=m.scenario.network.trust_initial)
     for a, b in PATIENT_FLOWS:
         g.add_edge(a, b, patients=0.0, money=0.0, trust=m.scenario.network.trust_initial)
+    _add_providers(m, g)
     # Layout for the app: a seeded spring layout, so the same seed draws the same picture.
     m.layout = nx.spring_layout(g, seed=m.streams.derived_seed("layout"))
     return g
@@ -55,6 +56,7 @@ def update(m: IHOModel, year: int) -> None:
     net = m.scenario.network
     for (a, b), names in PATIENT_FLOWS.items():
         g.edges[a, b]["patients"] = sum(m.tally.year_total(n, year) for n in names)
+    _provider_flows(m, year)
     flows = m.ledger.year_flows(year)
     for payer, payee, _ in flows:
         if g.has_edge(payer, payee):
@@ -98,3 +100,44 @@ def _update_partner_trust(m: IHOModel, shared: dict[str, float]) -> None:
         t = g.edges["host", partner]["trust"]
         t = t + net.trust_gain * (1 - t) if amount > 0 else t - net.trust_loss * t
         g.edges["host", partner]["trust"] = min(max(t, 0.0), 1.0)
+
+
+def _more_providers(m: IHOModel) -> list[str]:
+    """The further acute trusts and the independent sector, where the place has them (none by default)."""
+    return [*m.trust_accounts[1:], *(["independent"] if m.independent is not None else [])]
+
+
+def _add_providers(m: IHOModel, g: nx.DiGraph) -> None:
+    """Nodes for the further acute trusts and the independent sector, with their contract and patient edges.
+
+    Each node carries its market share (`share`, of emergency admissions for a trust, of electives for the
+    independent sector) once a year is over; the ambulance edges carry the conveyances to each trust.
+    """
+    extra = _more_providers(m)
+    if not extra:
+        return
+    initial = m.scenario.network.trust_initial
+    payer = "host" if m.host else "icb"
+    g.nodes["acute"]["share"] = 0.0
+    for org in extra:
+        g.add_node(org, kind="acute" if org != "independent" else "independent", balance=0.0, share=0.0)
+        g.add_edge(payer, org, patients=0.0, money=0.0, trust=initial)
+        if org != "independent":
+            g.add_edge("ambulance", org, patients=0.0, money=0.0, trust=initial)
+            g.add_edge(org, "community", patients=0.0, money=0.0, trust=initial)
+
+
+def _provider_flows(m: IHOModel, year: int) -> None:
+    """Year end, with several providers: conveyances to each trust, and each provider's market share."""
+    if not _more_providers(m):
+        return
+    g, t = m.network, m.trust_tally
+    conveyed = t.counts[year, t.index["conveyances"]]
+    nel = t.counts[year, t.index["nel_admissions"]]
+    elective = t.counts[year, t.index["elective_admissions"]]
+    for trust in m.trusts:
+        if g.has_edge("ambulance", trust.account):
+            g.edges["ambulance", trust.account]["patients"] = float(conveyed[trust.index])
+        g.nodes[trust.account]["share"] = float(nel[trust.index] / max(nel.sum(), 1.0))
+    if m.independent is not None:
+        g.nodes["independent"]["share"] = float(elective[-1] / max(elective.sum(), 1.0))

@@ -71,7 +71,8 @@ class Regulator(mesa.Agent):
         if self.last_sanction > 0:
             m.ledger.transfer(m.day, m.year, self.accountable_for_planned_care(), "icb", self.last_sanction,
                               SANCTION)
-        m.acute.respond_to_rtt(self.rtt_pressure)
+        for trust in m.trusts:
+            trust.respond_to_rtt(self.rtt_pressure)
         if m.host is not None:
             m.host.meet_oversight(self.rtt_pressure)
 
@@ -83,4 +84,5 @@ class Regulator(mesa.Agent):
         breaches = float(t.daily[days, t.index["ae_four_hour_breaches"]].sum())
         self.four_hour_performance = 1.0 - breaches / attendances if attendances else 1.0
         self.four_hour_pressure = shortfall(self.four_hour_performance, m.scenario.oversight.four_hour_standard)
-        m.acute.face_four_hour_pressure(self.four_hour_pressure)
+        for trust in m.trusts:
+            trust.face_four_hour_pressure(self.four_hour_pressure)

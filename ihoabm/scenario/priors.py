@@ -109,6 +109,10 @@ PRIORS: dict[str, Prior] = {
     "acute.discharge_urgency_max": _uni(0.05, 0.25, "assumption: the largest cut in length of stay effort "
         "can make; overnight stays of people with five or more conditions fell by a third in 10 years "
         "(Health Foundation 2018), far beyond what one trust can do in a year"),
+    "acute.divert_occupancy": _uni(0.92, 0.99, "assumption: the range given with the parameter (ODD 8.8); bed "
+        "crises become near-certain above about 95% occupancy (Bagust, Place and Posnett 1999, BMJ)"),
+    "acute.trust_cost_index": _uni(0.9, 1.1, "NHS England National Cost Collection: most trusts' market-forces-"
+        "adjusted reference cost index lies within 10% of 100 (every trust's index scaled together)", scale=True),
     # --- community services (ODD 7.8) ------------------------------------------------------------------
     "community.hiring_lag_months": _tri(3.0, 6.0, 12.0, "assumption: recruitment and notice periods take "
         "months; from a quarter to a year"),
@@ -179,6 +183,8 @@ NOT_DRAWN: dict[str, str] = {
     "host.turnover_per_year": "off in the reference; a scenario that turns leadership turnover on should span "
                               "its ODD range",
     "network.shared_risk_weight": "off in the reference; a scenario that turns it on should span its ODD range",
+    "elective.independent_capacity_per_1000": "off in the reference (no independent sector capacity); a scenario "
+                                              "that adds it should span its ODD range (0 to 15 per 1,000)",
     "oversight.intervention_years": "off in the reference (never); a scenario that turns intervention on should "
                                     "span its ODD range",
 }

@@ -254,6 +254,20 @@ class Acute(Section):
     behaviour_fixed: Flag
     discharge_urgency_max: Share
     bed_closure_per_year: Share      # share of the beds it wants closed that the trust closes in a year
+    # Several acute trusts (providers/trusts.py): each one's share of the place's catchment and beds, and its
+    # costs relative to the national average; one trust, [1.0], is the model as it was.
+    trust_shares: Annotated[list[Annotated[Real, Field(gt=0.0, le=1.0)]], Field(min_length=1, max_length=3)]
+    trust_cost_index: Annotated[list[Annotated[Real, Field(ge=0.5, le=2.0)]], Field(min_length=1, max_length=3)]
+    divert_occupancy: Share          # a trust above this occupancy diverts ambulances to the least full one
+
+    @model_validator(mode="after")
+    def _trusts_consistent(self) -> Acute:
+        if not _sums_to_one(self.trust_shares):
+            raise _rule("trust_shares", "must sum to 1 (one share per acute trust)", f"sum {sum(self.trust_shares):g}")
+        if len(self.trust_cost_index) != len(self.trust_shares):
+            raise _rule("trust_cost_index, trust_shares", "need one entry per acute trust",
+                        f"{len(self.trust_cost_index)} and {len(self.trust_shares)}")
+        return self
 
 
 class Elective(Section):
@@ -267,6 +281,8 @@ class Elective(Section):
     # > 0: referrals follow the age profile of outpatient use, divided by its mean.
     outpatient_rate_by_band: FiveBands[Annotated[Real, Field(ge=0.01, le=100.0)]]
     outpatient_ltc_rr: RelRisk
+    independent_capacity_per_1000: Annotated[Real, Field(ge=0.0, le=100.0)]   # independent sector electives
+    independent_after_weeks: Annotated[Real, Field(ge=0.0, le=104.0)]          # waited this long: may choose it
 
 
 class Community(Section):
