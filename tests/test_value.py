@@ -134,3 +134,9 @@ def test_the_command_writes_value_and_equity_and_an_a_a_arm_has_zero_value(tmp_p
     change = equity.loc[equity["arm"] == "C", ["change", "change_lo", "change_hi"]]
     assert (change == 0).all().all()
     assert set(equity["measure"]) == set(EQUITY)
+    # The A/A arm spends exactly what A spends: it pays back at once, and its J-curve is flat at zero.
+    payback = pd.read_csv(out / "payback.csv").set_index(["arm", "measure"])
+    assert payback.loc[("C", "paid_back"), "mean"] == 1.0 and payback.loc[("C", "payback_year"), "mean"] == 1.0
+    assert (payback.loc[("C", "cumulative_extra_spend"), ["mean", "lo", "hi"]] == 0).all().all()
+    assert (out / "payback.png").stat().st_size > 0
+    assert "paid back in" in res.output

@@ -162,6 +162,7 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
         arm_labels,
         replicate_with_uncertainty,
     )
+    from ihoabm.experiments.payback import j_curve, payback_table
     from ihoabm.experiments.value import equity_table, value_table
     from ihoabm.outputs import plots, report, workbook
     from ihoabm.outputs.folder import OutputFolder, out_path, package_version
@@ -201,6 +202,7 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
             labels=labels)
         comp = arm_differences(runs, labels)
         value, equity = value_table(runs, labels), equity_table(groups, labels)
+        payback = payback_table(runs, labels)
         extra = unc.output_files(draw_runs, labels, draws, draw_seeds) if draws_n else {}
         comp = unc.with_combined(comp, draw_runs, labels) if draws_n else comp
         folder.publish({
@@ -212,6 +214,10 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
             ).savefig(p, dpi=110),
             "value.csv": lambda p: value.to_csv(p, index=False),
             "equity.csv": lambda p: equity.to_csv(p, index=False),
+            "payback.csv": lambda p: payback.to_csv(p, index=False),
+            "payback.png": lambda p: j_curve(payback, f"Cumulative extra spending against {labels[0]}: "
+                                             f"{replications} replications of {patients:,} residents").savefig(
+                p, dpi=110),
             report.SCENARIOS: lambda p: p.write_text(json.dumps(arms, indent=1), encoding="utf-8"),
             WORKBOOK: lambda p: workbook.write(p, workbook.compare_sheets(comp, runs, value, equity, arms, info)),
             report.REPORT: lambda p: p.write_text(report.compare_html(p.parent, {
@@ -224,6 +230,7 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
         console.print(comparison_table(comp, labels[0], label, replications, patients,
                                        loaded[0].run.burn_in_years))
     console.print(value_summary_table(value, equity, labels, years, replications, patients))
+    console.print(payback_summary(payback, labels, years))
     if draws_n:
         console.print(unc.uncertainty_table(comp, labels, draws_n, replications, held_keys))
     console.print(f"wrote {', '.join(files[:-1])} and {files[-1]} (open it in a browser; it prints to PDF) "
@@ -231,6 +238,23 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
 
 
 WORKBOOK = "comparison.xlsx"
+
+
+def payback_summary(payback: Any, labels: list[str], years: int) -> str:
+    """One line per arm: does its extra spending come back within the run, and when (payback.csv has more)."""
+    from ihoabm.outputs.present import money
+
+    lines = []
+    for label in labels[1:]:
+        rows = payback[payback["arm"] == label].set_index("measure")
+        paid, year = rows.loc["paid_back", "mean"], rows.loc["payback_year"]
+        end = payback[(payback["arm"] == label) & (payback["measure"] == "cumulative_extra_spend")].iloc[-1]
+        when = (f"median contract year {year['mean']:.0f}" if year["mean"] == year["mean"]
+                else "not within the run for most replications")
+        lines.append(f"{label}: cumulative extra spending after {years} years {money(end['mean'])} "
+                     f"({money(end['lo'])} to {money(end['hi'])}); paid back in {paid:.0%} of "
+                     f"replications, {when} (payback.csv, payback.png)")
+    return "\n".join(lines)
 
 
 def _arms_record(refs: list[str], loaded: list[Any], labels: list[str]) -> dict[str, Any]:

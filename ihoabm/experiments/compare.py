@@ -24,7 +24,8 @@ from ihoabm.scenario import Scenario
 from ihoabm.scenario.fingerprint import scenario_hash
 
 NOT_METRICS = {"scenario", "arm", "seed", "year", "beds", "replication"}
-COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png", "value.csv", "equity.csv")
+COMPARE_FILES = ("comparison.csv", "runs.csv", "comparison.png", "value.csv", "equity.csv", "payback.csv",
+                 "payback.png")
 MAIN_JOB = ("pbr_2004", "api_today", "iho_invest_to_save")   # `ihoabm compare` with no scenarios named
 MAX_ARMS = 10   # one colour each in comparison.png, and labels A to J when names repeat
 
