@@ -140,3 +140,21 @@ def test_the_command_writes_value_and_equity_and_an_a_a_arm_has_zero_value(tmp_p
     assert (payback.loc[("C", "cumulative_extra_spend"), ["mean", "lo", "hi"]] == 0).all().all()
     assert (out / "payback.png").stat().st_size > 0
     assert "paid back in" in res.output
+
+
+@pytest.mark.slow
+def test_compare_can_decompose_each_arm_into_channels_that_add_up(tmp_path):
+    """compare --decompose: decomposition.csv beside the comparison, on the same seeds; parts sum to the total."""
+    out = tmp_path / "cmp"
+    res = runner.invoke(app, ["compare", "api_today", "iho_lead_provider", "-n", "2000", "-y", "1", "-r", "2",
+                              "-w", "1", "--decompose", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "decomposition.csv", dtype={"period": str})
+    assert set(table["arm"]) == {"iho_lead_provider"}
+    nel = table[(table["metric"] == "nel_admissions") & (table["period"] == ALL)]
+    assert nel["contribution"].sum() == pytest.approx(nel["total"].iloc[0], abs=1e-6)
+    # The total is the comparison's own difference: the same seeds and the same runs of each arm.
+    runs = pd.read_csv(out / "runs.csv")
+    by_arm = runs.groupby("arm")["nel_admissions"].sum() / 2
+    assert nel["total"].iloc[0] == pytest.approx(by_arm["iho_lead_provider"] - by_arm["api_today"])
+    assert (out / "decomposition.png").stat().st_size > 0

@@ -147,6 +147,11 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
                 help="Parameter draws from the behavioural priors, each run in every arm with its own seed; adds "
                      "combined intervals, p_better, draws.csv and the CEAC (ceac.csv, ceac.png). 0 for none. "
                      "Default: 4 for the main job, 0 otherwise.")] = None,
+            decompose: Annotated[bool, typer.Option(
+                "--decompose", help="Also split each arm's difference from the reference into channels (Shapley "
+                                    "values on the same seeds; 1 + 2^k runs per replication for k channels that "
+                                    "differ): decomposition.csv and decomposition.png (the first other arm).")
+            ] = False,
             overwrite: Overwrite = False) -> None:
     """Paired comparison of two or more scenarios with common random numbers; writes comparison.csv and plots.
 
@@ -192,6 +197,9 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
     draws = unc.draw_parameters(draws_n, seed, drawn_keys, reference)
     files = COMPARE_FILES + (unc.UNCERTAINTY_FILES if draws_n else ())
     # The scenario record and the workbook, then the report, which reads the files written before it.
+    if decompose:
+        from ihoabm.experiments import decomposition as dc
+        files += dc.DECOMPOSE_FILES
     files += (report.SCENARIOS, WORKBOOK, report.REPORT)
     arms = _arms_record(refs, loaded, labels)
     info = {**about(loaded, labels, seeds), **unc.about(draws_n, draw_seeds, drawn_keys, held_keys)}
@@ -205,6 +213,8 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
         payback = payback_table(runs, labels)
         extra = unc.output_files(draw_runs, labels, draws, draw_seeds) if draws_n else {}
         comp = unc.with_combined(comp, draw_runs, labels) if draws_n else comp
+        if decompose:
+            extra.update(_decompositions(refs, labels, seeds, overrides, workers, bar))
         folder.publish({
             **extra,
             "comparison.csv": lambda p: comp.to_csv(p, index=False),
@@ -233,11 +243,43 @@ def compare(scenarios: Annotated[list[str] | None, typer.Argument(
     console.print(payback_summary(payback, labels, years))
     if draws_n:
         console.print(unc.uncertainty_table(comp, labels, draws_n, replications, held_keys))
+    if decompose:
+        import pandas as pd
+
+        table = pd.read_csv(folder.root / "decomposition.csv", dtype={"period": str})
+        coalitions = pd.read_csv(folder.root / "decomposition_runs.csv", usecols=["arm", "coalition"])
+        for label in labels[1:]:
+            runs_each = 1 + coalitions.loc[coalitions["arm"] == label, "coalition"].nunique()
+            console.print(dc.summary_table(table[table["arm"] == label], labels[0], label, replications, runs_each))
     console.print(f"wrote {', '.join(files[:-1])} and {files[-1]} (open it in a browser; it prints to PDF) "
                   f"to {folder.root}/", highlight=False)
 
 
 WORKBOOK = "comparison.xlsx"
+
+
+def _decompositions(refs: list[str], labels: list[str], seeds: list[int], overrides: dict[str, Any], workers: int,
+                    bar: Any) -> dict[str, Any]:
+    """Each arm's difference from the reference split into channels, on the comparison's seeds.
+
+    For `compare --decompose`: the files to write, keyed by name.
+    """
+    import pandas as pd
+
+    from ihoabm.experiments import decomposition as dc
+
+    tables, coalition_runs = [], []
+    for ref, label in zip(refs[1:], labels[1:], strict=True):
+        task = bar.add_task(f"{label}: channels, runs", total=None)
+        a_runs, runs, how = dc.run_coalitions(refs[0], ref, seeds, overrides, False, workers,
+                                              lambda d, t, task=task: bar.update(task, completed=d, total=t))
+        tables.append(dc.decompose(a_runs, runs, how, label))
+        coalition_runs.append(runs.assign(arm=label))
+    table, runs = pd.concat(tables, ignore_index=True), pd.concat(coalition_runs, ignore_index=True)
+    first = tables[0]
+    return {"decomposition.csv": lambda p: table.to_csv(p, index=False),
+            "decomposition.png": lambda p: dc.waterfall(first, labels[0], labels[1]).savefig(p, dpi=110),
+            "decomposition_runs.csv": lambda p: runs.to_csv(p, index=False)}
 
 
 def payback_summary(payback: Any, labels: list[str], years: int) -> str:
