@@ -132,6 +132,7 @@ failing = set(check.loc[~check["pass"], "metric"])
 assert failing <= {"see_and_treat_share", "icb_core_allocation_per_head"} and failing, (
     f"At 20,000 residents the failing rows are {sorted(failing)}: rewrite the paragraph above.")
 assert large["pass"].all(), f"At 60,000 residents these fail: {list(large.loc[~large['pass'], 'metric'])}"
+print(f"Outside their bands at 20,000 residents: {', '.join(sorted(failing))}; at 60,000: none")
 
 # %% [markdown]
 # *Discussion:* a model that matches these figures has not been shown to predict the effect of a policy. What
@@ -160,6 +161,8 @@ ws.spending_figure(result.annual)
 acute_share = result.annual["spend_acute"].sum() / result.annual["spend_total"].sum()
 assert 0.68 < acute_share < 0.76, f"The acute share is {acute_share:.1%}, not about 72%"
 assert (result.annual["acute_surplus"].abs() < 0.03 * result.annual["spend_acute"]).all(), "acute no longer breaks even"
+print(f"Acute share of spending {acute_share:.1%}; acute trust's result by year (GBP million): "
+      f"{(result.annual['acute_surplus'] / 1e6).round(2).tolist()}")
 
 # %% [markdown]
 # ## Follow the money

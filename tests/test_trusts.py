@@ -91,6 +91,20 @@ def test_places_report_their_population_and_the_gap_between_them(three):
     assert tables.by_place(IHOModel("pbr_2004", seed=1, patients=2_000, years=1)).empty
 
 
+def test_places_can_differ_in_deprivation():
+    rows = np.arange(10_000)
+    imd = rows % 5
+    home = trusts.catchment(rows, [0.5, 0.3, 0.2], imd)
+    assert np.allclose(np.bincount(home) / rows.size, [0.5, 0.3, 0.2], atol=0.01)
+    assert (imd[home == 0] <= 2).all() and (imd[home == 2] == 4).all()
+    m = _run(**THREE, **{"acute.catchments_by_deprivation": True})
+    places = tables.by_place(m)
+    assert places["most_deprived_share"].iloc[0] == pytest.approx(0.4, abs=0.03)
+    assert places["most_deprived_share"].iloc[2] == 0.0
+    # The most deprived place has more emergency admissions per head than the least (need, not the code).
+    assert places["nel_per_1000"].iloc[0] > places["nel_per_1000"].iloc[2]
+
+
 def test_independent_sector_treats_only_long_waiters_and_is_paid_tariff(three):
     m = three
     by = tables.by_trust(m)

@@ -56,7 +56,13 @@ def markdown(text: str) -> str:
     out: list[str] = []
     para: list[str] = []
     lists: list[str] = []
-    lines = text.split("\n")
+    lines: list[str] = []
+    for line in text.split("\n"):   # a list item's continuation lines join it, so bold may span them
+        item = re.match(r"\s*([*-]|\d+\.) ", line)
+        if lines and line.startswith(" ") and line.strip() and not item and re.match(r"\s*([*-]|\d+\.) ", lines[-1]):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
     i = 0
 
     def flush() -> None:
@@ -111,8 +117,6 @@ def markdown(text: str) -> str:
         elif not stripped:
             flush()
             close_lists()
-        elif lists and line.startswith(" "):
-            out.append(" " + _inline(stripped))
         else:
             para.append(stripped)
         i += 1
@@ -201,9 +205,10 @@ def answer_key(name: str, nb, seconds: float) -> str:
         body.append(markdown(predict.source.replace("## Predict before you run", "### The questions")))
     body.append("<h3>What the model showed</h3>")
     for i, cell in enumerate(cells):
-        if _hidden(cell) and i > 0 and cells[i - 1].cell_type == "markdown":
-            claim = markdown(cells[i - 1].source)
-            body.append(f"<div class='claim'>{claim}<div class='check'>{_outputs(cell) or 'Checked.'}</div></div>")
+        if not _hidden(cell):
+            continue
+        text = next((c.source for c in reversed(cells[:i]) if c.cell_type == "markdown"), "")
+        body.append(f"<div class='claim'>{markdown(text)}<div class='check'>{_outputs(cell) or 'Checked.'}</div></div>")
     return page(f"Answer key: {name}", "\n".join(body))
 
 

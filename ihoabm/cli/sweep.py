@@ -151,6 +151,13 @@ def _finish(status: SweepStatus) -> None:
         raise typer.Exit(1)
 
 
+def _metric(name: str) -> str:
+    """A metric's label and unit from the outputs catalogue (the name itself if it is not there)."""
+    from ihoabm.outputs import catalogue, present
+
+    return present.label(name) if name in catalogue.METRICS else name
+
+
 def _number(value: float) -> str:
     return f"{value:+,.0f}" if abs(value) >= 100 else f"{value:+.3g}"
 
@@ -166,7 +173,9 @@ def report_table(tables: dict[str, Table]) -> RichTable:
         df = tables.get(name)
         if df is None or df.empty:
             continue
-        table = RichTable(title=f"{title}, year {int(df['year'][0])}")
+        from ihoabm.outputs import catalogue, present
+
+        table = RichTable(title=f"{title}, contract year {int(df['year'][0])}")
         arms = len(set(df["arm"].tolist())) > 1
         for col in (["arm"] if arms else []) + ["metric", "parameter", "value"]:
             table.add_column(col, justify="right" if col == "value" else "left")
@@ -176,9 +185,13 @@ def report_table(tables: dict[str, Table]) -> RichTable:
             elif name == "morris":
                 cell = (f"{_number(r['mu_star'])} [{_number(r['mu_star'] - r['mu_star_conf'])}, "
                         f"{_number(r['mu_star'] + r['mu_star_conf'])}], sigma {_number(r['sigma'])}")
+            elif r["metric"] in catalogue.METRICS and present.is_money(str(r["metric"])):
+                cell = (f"{present.money(r['y_low'], signed=False)} -> {present.money(r['y_high'], signed=False)} "
+                        f"({present.money(r['swing'])})")
             else:
                 cell = f"{r['y_low']:,.0f} -> {r['y_high']:,.0f} ({_number(r['swing'])})"
-            table.add_row(*([str(r["arm"])] if arms else []), str(r["metric"]), str(r["parameter"]), cell)
+            table.add_row(*([str(r["arm"])] if arms else []), _metric(str(r["metric"])),
+                          present.parameter_label(str(r["parameter"])), cell)
         return table
     status = tables["status"]
     table = RichTable(title="runs")

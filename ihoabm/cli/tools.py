@@ -43,8 +43,13 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+QUIET_SECONDS = 2.0
+
+
 def progress_bar(lines: bool = True) -> Progress:
     """A progress bar with an ETA on a terminal; otherwise (a pipe, a log file) a plain line every 10%.
+
+    Off a terminal the lines start once the work has taken `QUIET_SECONDS`, so quick commands stay quiet.
 
     Args:
         lines: Print the plain lines when not on a terminal (a caller that prints its own passes False).
@@ -57,16 +62,19 @@ def progress_bar(lines: bool = True) -> Progress:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.next_line: dict[Any, float] = {}
+            self.started = time.monotonic()
 
         def update(self, task_id: Any, **kwargs: Any) -> None:
             super().update(task_id, **kwargs)
             if not self.disable or not lines:
                 return
             task = self._tasks[task_id]
-            if not task.total:
+            # A run that ends within QUIET_SECONDS needs no progress report (and a refused one keeps its
+            # one-line error); anything longer says where it is every tenth, and when it is done.
+            if not task.total or (task_id not in self.next_line and time.monotonic() - self.started < QUIET_SECONDS):
                 return
             done = task.completed / task.total
-            if done >= self.next_line.get(task_id, 0.1) or (done >= 1 and task_id not in self.next_line):
+            if done >= self.next_line.get(task_id, 0.0) or (done >= 1 and task_id not in self.next_line):
                 err.print(f"{time.strftime('%H:%M:%S')} {task.description}: {done:.0%} "
                           f"({task.completed:,.0f} of {task.total:,.0f})", markup=False, highlight=False)
                 self.next_line[task_id] = 2.0 if done >= 1 else (int(done * 10) + 1) / 10

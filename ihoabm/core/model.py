@@ -251,8 +251,11 @@ class IHOModel(mesa.Model):
         alive = self.pop.alive
         self.year_end_groups[year] = np.bincount(self.pop.group[: self.pop.n][alive], minlength=N_GROUPS)
         if len(self.trusts) > 1:
-            home = trusts.home_trust(self, np.flatnonzero(alive))
+            living = np.flatnonzero(alive)
+            home = trusts.home_trust(self, living)
             self.trust_tally.area_population[year] = np.bincount(home, minlength=len(self.trusts))
+            deprived = self.pop.imd[living] == 0
+            self.trust_tally.area_deprived[year] = np.bincount(home[deprived], minlength=len(self.trusts))
         self.commissioner.settle_year(year)
         for trust in self.trusts:
             if year == self.scenario.run.burn_in_years - 1:

@@ -257,18 +257,30 @@ def _decomposition_section(folder: Path) -> list[str]:
 
 def _assumptions_section(arms: dict[str, Any]) -> list[str]:
     items = [f"<li>{esc(text)}</li>" for text in GENERAL_ASSUMPTIONS]
-    driving = []
+    settings = [a.get("settings", {}) for a in arms.values()]
+    differ = {k for s in settings for k in s if not k.startswith(("meta.", "run."))
+              and len({repr(t.get(k)) for t in settings}) > 1}
+    driving, shared = [], set()
     for label, arm in arms.items():
         for key, source in arm.get("sources", {}).items():
-            if "assumption" in source.lower():
-                value = arm.get("settings", {}).get(key, "")
-                driving.append(f"<li><b>{esc(present.parameter_label(key))}</b> = {esc(value)} in {esc(label)}: "
-                               f"{esc(source)}</li>")
+            if "assumption" not in source.lower():
+                continue
+            if key not in differ:
+                shared.add(key)
+                continue
+            value = arm.get("settings", {}).get(key, "")
+            driving.append(f"<li><b>{esc(present.parameter_label(key))}</b> = {esc(value)} in {esc(label)}: "
+                           f"{esc(source)}</li>")
     out = ["<h2>The assumptions that drive the answer</h2>", f"<ul>{''.join(items)}</ul>"]
     if driving:
         out += ["<p>Of the parameters that differ between the arms, these are assumptions rather than published "
                 "figures; the answer depends on them most directly (test them with a sweep):</p>",
                 f"<ul>{''.join(driving)}</ul>"]
+    if shared:
+        first = next(iter(arms.values()), {}).get("given_as", "pbr_2004")
+        out.append(f"<p>{len(shared)} more parameters shared by every arm are assumptions (how strongly providers "
+                   f"and patients respond, among others): they shape the size of every difference. See each with "
+                   f"its source in <code>ihoabm scenario show {esc(first)} --sources</code>.</p>")
     return out
 
 

@@ -151,8 +151,9 @@ def trust_flows(m: Any) -> pd.DataFrame:
 def by_place(m: Any) -> pd.DataFrame:
     """Each trust's catchment (a place) by year: residents, and emergency admissions per 1,000.
 
-    Admissions count wherever they were treated; `nel_per_1000_gap` is the gap between the highest and lowest
-    place's rate. Empty with one trust (the place is the whole population: annual.csv has it).
+    Admissions count wherever they were treated; `most_deprived_share` is the share of residents in IMD quintile 1;
+    `nel_per_1000_gap` is the gap between the highest and lowest place's rate. Empty with one trust (the place
+    is the whole population: annual.csv has it).
     """
     sc = m.scenario
     rows = []
@@ -167,6 +168,7 @@ def by_place(m: Any) -> pd.DataFrame:
         for area, account in enumerate(m.trust_accounts):
             rows.append({"scenario": sc.meta.name, "seed": sc.run.seed, "year": y - sc.run.burn_in_years + 1,
                          "place": f"catchment of {account}", "population": population[area],
+                         "most_deprived_share": m.trust_tally.area_deprived[y, area] / max(population[area], 1.0),
                          "nel_admissions": admissions[area], "nel_per_1000": rate[area],
                          "nel_per_1000_gap": float(rate.max() - rate.min())})
     return pd.DataFrame(rows)

@@ -75,6 +75,7 @@ class TrustTally:
         self.counts = np.zeros((years, len(catalogue.BY_TRUST), providers), dtype=np.float64)
         self.flows = np.zeros((years, areas, providers), dtype=np.float64)
         self.area_population = np.zeros((years, areas), dtype=np.float64)   # living residents at year end
+        self.area_deprived = np.zeros((years, areas), dtype=np.float64)     # of whom in IMD quintile 1
         self.providers = providers
 
     def add(self, year: int, name: str, provider: np.ndarray) -> None:

@@ -93,7 +93,8 @@ def _independent(m: World) -> None:
     """
     pop, e = m.pop, m.scenario.elective
     rng = m.streams["independent"]
-    per_day = m.independent.capacity_today(m.population_size())
+    # A payer that buys less planned care (a host in deficit) buys less from the independent sector too.
+    per_day = m.independent.capacity_today(m.population_size()) * m.elective_purchase_share()
     n = int(per_day) + int(rng.random() < per_day - int(per_day))
     candidates = m.waiting_list.front(n)
     waited = m.day - pop.waiting_since[candidates] > e.independent_after_weeks * 7

@@ -25,22 +25,27 @@ if TYPE_CHECKING:
 GOLDEN = (5 ** 0.5 - 1) / 2
 
 
-def catchment(rows: np.ndarray, shares: list[float]) -> np.ndarray:
+def catchment(rows: np.ndarray, shares: list[float], imd: np.ndarray | None = None) -> np.ndarray:
     """Each resident's home trust: where they live, fixed for life, so that the catchments match the shares.
 
     A resident's place in the catchments is the fractional part of their row times the golden ratio, a
     low-discrepancy sequence: any run of rows, and so any population and its births, is split between the
     trusts in their shares to within a person or two, without a random draw (which would shift other streams).
+    Given `imd` (0 = most deprived quintile), places are ordered by deprivation instead: the place runs through
+    the quintiles in turn, so the first trust serves the most deprived areas (quintiles are equal in size).
     """
     if len(shares) == 1:
         return np.zeros(rows.size, dtype=np.intp)
     place = (rows * GOLDEN) % 1.0
+    if imd is not None:
+        place = (imd + place) / 5.0
     return np.searchsorted(np.cumsum(shares)[:-1], place, side="right")
 
 
 def home_trust(m: World, rows: np.ndarray) -> np.ndarray:
     """Each person's home trust (an index into `m.trusts`)."""
-    return catchment(rows, m.scenario.acute.trust_shares)
+    a = m.scenario.acute
+    return catchment(rows, a.trust_shares, m.pop.imd[rows] if a.catchments_by_deprivation else None)
 
 
 def route(m: World, rows: np.ndarray, by_ambulance: np.ndarray) -> np.ndarray:
