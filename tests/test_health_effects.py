@@ -187,10 +187,12 @@ def _underfunded(seed: int, weight: float) -> tuple[float, float]:
     return float(np.mean(bought)), float(tables.annual(m)["qalys"].sum())
 
 
+@pytest.mark.slow
 def test_a_board_that_values_health_at_the_threshold_stints_less_and_its_population_gains():
     """An underfunded host whose board values QALYs at NICE's threshold cuts fewer electives than one that counts
     only money, and its residents live more QALYs: the governance lever changes what the host does to people."""
-    pairs = [(_underfunded(s, 1.0), _underfunded(s, 0.0)) for s in range(1, 7)]
-    assert all(h[0] > m[0] for h, m in pairs), "it buys more of the elective capacity in every run"
+    pairs = [(_underfunded(s, 1.0), _underfunded(s, 0.0)) for s in range(1, 11)]
+    bought = mean_interval([h[0] - m[0] for h, m in pairs])
+    assert bought[1] > 0, f"it buys more of the elective capacity: {bought}"
     qalys = mean_interval([h[1] - m[1] for h, m in pairs])
     assert qalys[1] > 0, f"more QALYs when the board values health: {qalys}"

@@ -97,7 +97,7 @@ def test_places_can_differ_in_deprivation():
     home = trusts.catchment(rows, [0.5, 0.3, 0.2], imd)
     assert np.allclose(np.bincount(home) / rows.size, [0.5, 0.3, 0.2], atol=0.01)
     assert (imd[home == 0] <= 2).all() and (imd[home == 2] == 4).all()
-    m = _run(**THREE, **{"acute.catchments_by_deprivation": True})
+    m = _run(**THREE, **{"acute.catchments": "by_deprivation"})
     places = tables.by_place(m)
     assert places["most_deprived_share"].iloc[0] == pytest.approx(0.4, abs=0.03)
     assert places["most_deprived_share"].iloc[2] == 0.0

@@ -132,8 +132,8 @@ def page(title: str, body: str) -> str:
 
 
 # --- running the notebooks ------------------------------------------------------------------------------------
-def execute(names: list[str]) -> dict[str, tuple[object, float]]:
-    """Run each notebook in a fresh kernel (this interpreter); name -> (executed notebook, seconds)."""
+def execute(names: list[str]):
+    """Run each notebook in a fresh kernel (this interpreter); yield (name, executed notebook, seconds, error)."""
     import nbclient
     import nbformat
 
@@ -146,16 +146,17 @@ def execute(names: list[str]) -> dict[str, tuple[object, float]]:
     os.environ["JUPYTER_PATH"] = str(root)
     os.environ["IHOABM_WORKSHOP_OUT"] = str(root / "workshop_output")
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    done = {}
     for name in names:
         nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
         client = nbclient.NotebookClient(nb, kernel_name="ihoabm-pack", timeout=1800,
                                          resources={"metadata": {"path": str(NOTEBOOKS)}})
         start = time.perf_counter()
-        asyncio.run(client.async_execute())
-        done[name] = (nb, time.perf_counter() - start)
-        print(f"{name}: ran in {done[name][1]:.0f} s", flush=True)
-    return done
+        try:
+            asyncio.run(client.async_execute())
+        except Exception as exc:  # reported, and the notebook's pages are not written
+            yield name, nb, time.perf_counter() - start, exc
+            continue
+        yield name, nb, time.perf_counter() - start, None
 
 
 def _outputs(cell) -> str:
@@ -265,9 +266,15 @@ def main(selected: list[str]) -> None:
     if selected:
         names = [n for n in names if any(n.startswith(s) for s in selected)]
     PACK.mkdir(exist_ok=True)
-    runs = execute(names)
     figures = {}
-    for name, (nb, seconds) in runs.items():
+    failed = []
+    for name, nb, seconds, error in execute(names):
+        if error is not None:
+            failed.append(name)
+            print(f"{name}: FAILED after {seconds:.0f} s; its pages were not rewritten:\n"
+                  f"{str(error).strip().splitlines()[-1]}", flush=True)
+            continue
+        print(f"{name}: ran in {seconds:.0f} s", flush=True)
         (PACK / f"{name}.html").write_text(executed_html(name, nb), encoding="utf-8")
         (PACK / f"answers_{name}.html").write_text(answer_key(name, nb, seconds), encoding="utf-8")
         for key, marker in (("j_curve", "j_curve(curve"), ("paired", "ws.paired_figure(")):
@@ -287,6 +294,8 @@ def main(selected: list[str]) -> None:
                                           "<code>.venv/bin/python docs/workshop/build_pack.py</code>.</p>"
                                           f"<ul>{links}</ul>"), encoding="utf-8")
     print(f"wrote {len(built) + 1} pages to {PACK}")
+    if failed:
+        raise SystemExit(f"these notebooks failed, so their pages are from an earlier build: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def catchment(rows: np.ndarray, shares: list[float], imd: np.ndarray | None = No
 def home_trust(m: World, rows: np.ndarray) -> np.ndarray:
     """Each person's home trust (an index into `m.trusts`)."""
     a = m.scenario.acute
-    return catchment(rows, a.trust_shares, m.pop.imd[rows] if a.catchments_by_deprivation else None)
+    return catchment(rows, a.trust_shares, m.pop.imd[rows] if a.catchments == "by_deprivation" else None)
 
 
 def route(m: World, rows: np.ndarray, by_ambulance: np.ndarray) -> np.ndarray:

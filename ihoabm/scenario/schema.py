@@ -259,7 +259,7 @@ class Acute(Section):
     trust_shares: Annotated[list[Annotated[Real, Field(gt=0.0, le=1.0)]], Field(min_length=1, max_length=3)]
     trust_cost_index: Annotated[list[Annotated[Real, Field(ge=0.5, le=2.0)]], Field(min_length=1, max_length=3)]
     divert_occupancy: Share          # a trust above this occupancy diverts ambulances to the least full one
-    catchments_by_deprivation: Flag  # places differ in deprivation: the first trust serves the most deprived
+    catchments: Literal["alike", "by_deprivation"]   # by_deprivation: the first trust serves the most deprived
 
     @model_validator(mode="after")
     def _trusts_consistent(self) -> Acute:
