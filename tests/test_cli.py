@@ -25,6 +25,23 @@ def test_run_writes_every_output(tmp_path: Path):
     assert set(by_group["age_band"]) == {"0-17", "18-64", "65-74", "75-84", "85+"}
     assert set(by_group["ltc_group"].astype(str)) == {"0", "1", "2+"}
     assert "per 1,000" in res.output
+    by_trust = pd.read_csv(out / "by_trust.csv")
+    assert list(by_trust["provider"]) == ["acute", "independent"]   # one trust (the independent sector is off)
+    assert by_trust.set_index("provider").loc["acute", "nel_admissions_share"] == 1.0
+    assert pd.read_csv(out / "by_place.csv").empty            # one place: annual.csv has it
+
+
+def test_a_run_with_three_trusts_writes_their_market_shares_and_places(tmp_path: Path):
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["run", "pbr_2004_three_trusts", "-n", "3000", "-y", "1", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    by_trust = pd.read_csv(out / "by_trust.csv")
+    assert set(by_trust["provider"]) == {"acute", "acute_2", "acute_3", "independent"}
+    assert by_trust["nel_admissions_share"].sum() == pytest.approx(1.0)
+    annual = pd.read_csv(out / "annual.csv")
+    assert by_trust["nel_admissions"].sum() == annual["nel_admissions"].sum()
+    assert len(pd.read_csv(out / "by_place.csv")) == 3
+    assert (pd.read_csv(out / "trust_flows.csv")["nel_admissions"] >= 0).all()
 
 
 @pytest.mark.parametrize(("body", "key"), [

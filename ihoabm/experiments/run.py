@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ class RunResult:
     by_group: pd.DataFrame
     daily: pd.DataFrame
     ledger: pd.DataFrame
+    by_trust: pd.DataFrame = field(default_factory=pd.DataFrame)      # activity and market share by provider
+    trust_flows: pd.DataFrame = field(default_factory=pd.DataFrame)   # emergency admissions, catchment to provider
+    by_place: pd.DataFrame = field(default_factory=pd.DataFrame)      # places (catchments); empty with one trust
 
 
 def simulate(scenario: str | Scenario = "pbr_2004", progress: Callable[[int, int], None] | None = None,
@@ -44,11 +47,12 @@ def run(scenario: str | Scenario = "pbr_2004", progress: Callable[[int, int], No
         **overrides: Any) -> RunResult:
     """Run a scenario and collect its tables."""
     m = simulate(scenario, progress, **overrides)
-    return RunResult(m.scenario, tables.annual(m), tables.by_group(m), tables.daily(m), m.ledger.frame())
+    return RunResult(m.scenario, tables.annual(m), tables.by_group(m), tables.daily(m), m.ledger.frame(),
+                     tables.by_trust(m), tables.trust_flows(m), tables.by_place(m))
 
 
-RUN_FILES = ("annual.csv", "by_group.csv", "daily.csv", "ledger.csv", "scenario.toml", "activity.png",
-             "spending.png")
+RUN_FILES = ("annual.csv", "by_group.csv", "daily.csv", "ledger.csv", "by_trust.csv", "trust_flows.csv",
+             "by_place.csv", "scenario.toml", "activity.png", "spending.png")
 
 
 def output_files(result: RunResult) -> dict[str, Writer]:
@@ -60,6 +64,11 @@ def output_files(result: RunResult) -> dict[str, Writer]:
         "by_group.csv": lambda p: result.by_group.to_csv(p, index=False),
         "daily.csv": lambda p: result.daily.to_csv(p, index=False),
         "ledger.csv": lambda p: result.ledger.to_csv(p, index=False),
+        "by_trust.csv": lambda p: result.by_trust.to_csv(p, index=False),
+        "trust_flows.csv": lambda p: result.trust_flows.to_csv(p, index=False),
+        # With one trust the place is the whole population (annual.csv): a header-only file says so.
+        "by_place.csv": lambda p: (result.by_place if not result.by_place.empty
+                                   else pd.DataFrame(columns=["year", "place"])).to_csv(p, index=False),
         "scenario.toml": lambda p: p.write_text(to_toml(result.scenario)),
         "activity.png": lambda p: plots.activity(result.daily, result.scenario).savefig(p, dpi=110),
         "spending.png": lambda p: plots.spending(result.annual).savefig(p, dpi=110),
