@@ -106,6 +106,8 @@ ws.first_look(runs, PBR, IHO, "nel_admissions")
 look = ws.first_look(runs, PBR, IHO, "nel_admissions")
 noise, policy = look.iloc[:, -1].abs(), look.iloc[:, -2].abs()
 assert (noise > 0.5 * policy).any(), "Luck no longer moves admissions by half the policy's effect in any year"
+print("Luck (seed 2 minus seed 1) as a share of the policy's same-seed effect, by year:",
+      (noise / policy).round(2).tolist())
 
 # %% [markdown]
 # ## Step 2: replications and the paired difference
@@ -220,6 +222,7 @@ ws.pairing_gain(runs, PBR, IHO, "nel_admissions", YEARS)
 # %% tags=["remove-input"]
 gain = ws.pairing_gain(runs, PBR, IHO, "nel_admissions", YEARS).iloc[:, 0]
 assert gain.iloc[0] < 0.4 * gain.iloc[1], gain
+print(f"Paired spread {gain.iloc[0]:.1f} against unpaired {gain.iloc[1]:.1f}: {gain.iloc[0] / gain.iloc[1]:.0%}")
 
 # %% [markdown]
 # ## Step 4: what does the difference do to people?
@@ -248,6 +251,8 @@ for c in COMPARATORS:
     assert not ws.effect(runs, c, IHO, "waiting_list_end", YEARS).clear
 failures = sum(ws.level(runs, PBR, m).mean for m in HEALTH[1:4])
 assert 0 < failures / ws.level(runs, PBR, "deaths").mean < 0.1
+print("QALYs, IHO minus each comparator:", {c: ws.effect(runs, c, IHO, "qalys").text() for c in COMPARATORS},
+      f"| deaths after a care failure under PbR: {failures / ws.level(runs, PBR, 'deaths').mean:.1%} of all deaths")
 
 # %% [markdown]
 # ### Statistically clear is not the same as important

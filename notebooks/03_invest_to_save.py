@@ -167,6 +167,7 @@ assert plan["Prevention"].iloc[0] > 0 and plan["Prevention"].iloc[-1] == 0, plan
 assert plan["Share of the budget it can afford"].iloc[0] == 1 and plan["Share of the budget it can afford"].iloc[-1] < 0.1
 host = [ws.effect(runs, A, B, "host_surplus", y) for y in Y]
 assert host[0].above_zero and host[1].mean < 0 and all(h.below_zero for h in host[2:]), [h.text() for h in host]
+print("Host result by year, GBP thousand:", [h.text(1e3) for h in host])
 
 # %% [markdown]
 # ## Step 2: the J-curve
@@ -193,6 +194,8 @@ ws.payback_summary(curve)
 end = curve[(curve["measure"] == "cumulative_extra_spend") & (curve["year"] == YEARS)].iloc[0]
 paid = curve[curve["measure"] == "paid_back"]["mean"].iloc[0]
 assert end["lo"] > 0 and 2.0e6 < end["mean"] < 5.0e6 and paid == 0, (end.to_dict(), paid)
+print(f"After {YEARS} years: GBP {ws.Effect(end['mean'], end['lo'], end['hi']).text(1e6, 2)} million extra; "
+      f"{paid:.0%} of replications paid back")
 
 # %% [markdown]
 # *Discussion:* spending scales roughly with population. Multiply by the ratio of your own population to see
@@ -234,6 +237,9 @@ gp_total = {arm: ws.effect(runs, A, arm, "spend_primary").mean for arm in ARMS}
 assert gp_total[short] < gp_total[shipped] and ws.effect(runs, A, short, "spend_primary", 2).mean < \
     ws.effect(runs, A, shipped, "spend_primary", 2).mean, gp_total
 assert all(abs(ws.effect(runs, A, arm, "spend_community").mean) < 20_000 for arm in ARMS)
+print("Over 8 years, by horizon (2, 7, 15): admissions", [round(adm[a]) for a in ARMS], "| extra spending GBP m",
+      [round(extra[a] / 1e6, 2) for a in ARMS], "| prevention pilot GBP k", [round(pilot[a] / 1e3) for a in ARMS],
+      "| GP practices GBP m", [round(gp_total[a] / 1e6, 2) for a in ARMS])
 
 # %% [markdown]
 # ## Try it yourself

@@ -100,6 +100,8 @@ narrowing
 # %% tags=["remove-input"]
 assert (narrowing["2 to 8 replications"] > 4).all(), narrowing
 assert (narrowing["4 to 8 replications"] < narrowing["2 to 8 replications"] / 2).all(), narrowing
+print("Times narrower from 2 to 8 replications:", narrowing["2 to 8 replications"].to_dict(),
+      "| from 4 to 8:", narrowing["4 to 8 replications"].to_dict())
 
 # %% [markdown]
 # ## Part 2: a small sweep

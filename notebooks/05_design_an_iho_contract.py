@@ -195,6 +195,9 @@ assert tied.below_zero and not ws.effect(annual, LEAD, "tied funding 5%", "nel_a
 social = ws.effect(annual, LEAD, "social care inside", "delayed_discharge_days")
 social_cost = ws.effect(annual, LEAD, "social care inside", "spend_total")
 assert social.below_zero and social_cost.above_zero, (social.text(), social_cost.text())
+print(f"Against the lead provider: premium host result GBP {its['host_surplus'].text(1e6, 2)} m, GP proactive care "
+      f"GBP {its['spend_primary'].text(1e6, 2)} m, QALYs {its['qalys'].text()}; tied funding GP proactive care GBP "
+      f"{tied.text(1e6, 2)} m; social care delayed discharge days {social.text()}, spending GBP {social_cost.text(1e6, 2)} m")
 
 # %% [markdown]
 # ## A lower-performing host "does better" on money
@@ -211,6 +214,8 @@ weak = {m: ws.effect(annual, LEAD, "lower-performing host", m) for m in ("host_s
 assert weak["host_surplus"].mean > 0.2e6 and weak["spend_primary"].below_zero, (weak["host_surplus"].text(),)
 assert not weak["nel_admissions"].clear and not weak["qalys"].clear
 assert not ws.effect(annual, LEAD, "lower-performing host", "waiting_list_end", YEARS).clear
+print(f"Lower-performing host minus lead provider: result GBP {weak['host_surplus'].text(1e6, 2)} m, GP proactive care "
+      f"GBP {weak['spend_primary'].text(1e6, 2)} m, admissions {weak['nel_admissions'].text()}, QALYs {weak['qalys'].text()}")
 
 # %% [markdown]
 # ## Need weighting and inequalities
@@ -367,6 +372,9 @@ assert ws.effect(annual, LEAD, "alliance", "acute_surplus").below_zero
 assert ws.effect(annual, LEAD, "alliance", "community_surplus").below_zero
 assert abs(ws.level(annual, "alliance", "host_surplus").mean) < 1 and ws.level(annual, LEAD, "host_surplus").hi < 0
 assert trust.loc["acute and community", "alliance"] < trust.loc["acute and community", LEAD], trust
+print(f"Alliance minus lead provider: acute trust GBP {ws.effect(annual, LEAD, 'alliance', 'acute_surplus').text(1e6, 2)} m, "
+      f"community provider GBP {ws.effect(annual, LEAD, 'alliance', 'community_surplus').text(1e6, 2)} m; trust "
+      f"(acute and community) {trust.loc['acute and community', 'alliance']} against {trust.loc['acute and community', LEAD]}")
 
 # %% [markdown]
 # ## Your design
