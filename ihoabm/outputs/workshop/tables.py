@@ -5,7 +5,7 @@ Each function takes the annual rows of paired runs (`ihoabm.experiments.compare.
 outputs catalogue, so a notebook cell is one line and a participant never reads plotting code. Figures use integer
 year ticks, money in GBP million (never an axis scaled by "1e6") and the Okabe-Ito colour-blind-safe palette.
 
-The figures are in `ihoabm.outputs.workshop_plots` and can be reached from here too (`workshop.lines`, ...).
+The figures are in `ihoabm.outputs.workshop.figures`; the package exposes both (`workshop.lines`, ...).
 `Effect` is one paired difference with its 95% interval; the notebooks assert their claims on it. `friendly` turns
 a bad value into one line instead of a traceback. `output_folder` keeps every file a notebook writes inside the
 participant's project folder.
@@ -28,6 +28,13 @@ from ihoabm.experiments.stats import mean_interval
 from ihoabm.outputs import catalogue
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; no red-green pair.
+__all__ = [
+    "PALETTE", "OUT_ENV", "LEVER_LABELS", "output_folder", "friendly", "Effect", "effect", "level",
+    "differences", "means", "investment_by_lever", "glossary", "first_look", "pairing_gain", "readable",
+    "money_flows", "payback_summary", "design_table", "run_design", "quintile_rates", "quintile_effect",
+    "trust_at_end", "interval_widths",
+]
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 OUT_ENV = "IHOABM_WORKSHOP_OUT"
 
@@ -343,12 +350,3 @@ def interval_widths(runs: pd.DataFrame, a: str, b: str, metrics: Sequence[str], 
                          "interval low": e.lo / scale, "interval high": e.hi / scale,
                          "interval width": (e.hi - e.lo) / scale})
     return pd.DataFrame(rows).round(2)
-
-
-def __getattr__(name: str) -> Any:
-    """The figures (`paired_figure`, `lines`, ...) live in `workshop_plots`; reach them from here too."""
-    from ihoabm.outputs import workshop_plots
-
-    if name in workshop_plots.__all__:
-        return getattr(workshop_plots, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

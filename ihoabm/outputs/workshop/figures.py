@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ihoabm.outputs import catalogue
-from ihoabm.outputs.workshop import PALETTE, Effect, _plain, _scale, _unit, _years, effect, level
+from ihoabm.outputs.workshop.tables import PALETTE, Effect, _plain, _scale, _unit, _years, effect, level
 
 __all__ = ["activity_figure", "bars", "lines", "paired_figure", "spending_figure", "sweep_figure", "tornado",
            "widths_figure"]
