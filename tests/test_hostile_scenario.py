@@ -6,6 +6,7 @@ the key path, say what is allowed, and never show a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +135,9 @@ def _one_line_refusal(result, *needles: str) -> str:
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
+    # A run that fails part-way may first have printed plain progress lines (output not on a terminal, and the
+    # run slower than the quiet period): those are "HH:MM:SS ...: N% (...)"; the refusal itself is one line.
+    lines = [x for x in result.stderr.splitlines() if not re.match(r"\d\d:\d\d:\d\d .*: \d+% \(", x)]
     assert len(lines) == 1, result.stderr
     line = lines[0]
     assert line.startswith("error: ")
