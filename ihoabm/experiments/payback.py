@@ -9,6 +9,8 @@ which is reported as such rather than guessed at.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.figure
 import numpy as np
 import pandas as pd
@@ -70,7 +72,7 @@ def j_curve(table: pd.DataFrame, title: str) -> matplotlib.figure.Figure:
     ax.axhline(0.0, color="0.3", linewidth=0.8)
     ax.set_xlabel("Contract year")
     ax.set_xticks(sorted(curve["year"].unique()))
-    ax.set_ylabel(f"Cumulative extra {catalogue.label('spend_total').lower()} (GBP million)")
-    ax.set_title(title)
+    ax.set_ylabel(f"Cumulative extra {catalogue.label('spend_total').lower()} (£ million)")
+    ax.set_title(textwrap.fill(title, 70), fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig

@@ -8,6 +8,7 @@ labels and units come from the outputs catalogue (`ihoabm.outputs.catalogue`).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -138,7 +139,8 @@ def comparison(comp: pd.DataFrame, reference: str, arms: str | Sequence[str],
             else:
                 ax.errorbar(x, mean, yerr=[mean - lo, hi - mean], fmt="none", ecolor=colour, capsize=4)
             ax.plot(x, mean, marker="o", ms=4, color=colour, label=f"{arm} minus {reference}")
-        ax.set_title(catalogue.axis(metric, scale, "a year").replace("GBP", "£"), fontsize=10)
+        # Long labels wrap rather than run into the next panel.
+        ax.set_title(textwrap.fill(catalogue.axis(metric, scale, "a year").replace("GBP", "£"), 38), fontsize=10)
         ax.set_xlabel("contract year")
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         if len(years) <= 12:
